@@ -1,0 +1,1 @@
+"""Built-in augmenters and models (registered through the ``emobench`` entry-point group)."""
