@@ -32,7 +32,9 @@ def store_path():
 
 
 def cache_dir(*parts):
-    root = Path(os.environ.get("EMOBENCH_CACHE", home() / "cache")).expanduser()
+    """Disk caches shared by all runs and stores: ``EMOBENCH_CACHE`` (default ``~/.cache/emobench``)."""
+    default = Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "emobench"
+    root = Path(os.environ.get("EMOBENCH_CACHE", default)).expanduser()
     path = root.joinpath(*parts)
     path.mkdir(parents=True, exist_ok=True)
     return path

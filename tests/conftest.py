@@ -10,6 +10,11 @@ os.environ["EMOBENCH_DATA_DIR"] = str(DATA)
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+# One cache for the whole test session (shared by tests, separate from the user's ~/.cache/emobench).
+if "EMOBENCH_CACHE" not in os.environ:
+    import tempfile
+
+    os.environ["EMOBENCH_CACHE"] = tempfile.mkdtemp(prefix="emobench-test-cache-")
 
 
 @pytest.fixture(scope="session")
