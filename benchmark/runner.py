@@ -56,6 +56,20 @@ def limit_data(data, n, seed):
     return replace_splits(data, rows)
 
 
+def subsample_train(data, n, seed):
+    """Keep a seeded, label-stratified sample of ``n`` train rows ("max" or a larger n keeps all)."""
+    from benchmark.data import replace_splits
+    from benchmark.sampling import stratified_indices
+
+    if n == "max":
+        return data
+    idx = stratified_indices(data.Y("train"), int(n), seed)
+    texts, Y = data.texts("train"), data.Y("train")
+    rows = {s: (data.texts(s), data.Y(s)) for s in data.splits if s != "train"}
+    rows["train"] = ([texts[i] for i in idx], Y[idx])
+    return replace_splits(data, rows)
+
+
 def versions(extra_dists=()):
     out = {"python": platform.python_version()}
     for name in tuple(PACKAGES) + tuple(extra_dists):
@@ -130,6 +144,8 @@ def run(cfg: RunConfig, store, force=False, progress=False, log=print):
 
     t = time.perf_counter()
     data = load_data(cfg.dataset, cfg.dataset_params, cfg.label_space, cfg.limit, cfg.limit_seed)
+    if cfg.extra.get("train_size"):  # protocol subsets (bench transfer): seeded, stratified train rows
+        data = subsample_train(data, cfg.extra["train_size"], cfg.extra.get("subset_seed", cfg.seed))
     eval_data, overlap = data, None
     if cfg.eval_dataset:
         eval_data, overlap = cross_eval_data(cfg, data)
@@ -160,6 +176,8 @@ def run(cfg: RunConfig, store, force=False, progress=False, log=print):
         from benchmark import paths
 
         fit_kwargs["run_dir"] = str(paths.home() / "runs" / run_id)
+    if _accepts(model.fit, "label_names"):
+        fit_kwargs["label_names"] = list(data.label_names)
     fitted = _call("model", cfg.model, model.fit, train_texts, train_Y, **fit_kwargs)
     if fitted is not model:
         raise PluginError("model", cfg.model, TypeError("fit() must return self (scikit-learn contract)"))
