@@ -136,14 +136,15 @@ def plugins_cmd(as_json, show_all):
 @click.option("--format", "fmt", default="github", show_default=True,
               type=click.Choice(["github", "latex", "csv", "html", "json", "plain"]))
 @click.option("--per-seed", is_flag=True, help="One row per run instead of mean ± std over seeds.")
-def leaderboard(dataset, taxonomy, model, augmenter, sort, fmt, per_seed):
+@click.option("--ci", is_flag=True, help="Add a bootstrap 95% CI of test macro-F1 (of the seed mean).")
+def leaderboard(dataset, taxonomy, model, augmenter, sort, fmt, per_seed, ci):
     """Show stored runs as a table."""
     from benchmark import leaderboard as lb
     from benchmark.store import Store
 
     with Store() as store:
         runs = store.runs(dataset=dataset, taxonomy=taxonomy, model=model, augmenter=augmenter)
-        click.echo(lb.render(runs, sort=sort, fmt=fmt, per_seed=per_seed))
+        click.echo(lb.render(runs, sort=sort, fmt=fmt, per_seed=per_seed, ci=ci, store=store))
 
 
 def _add_extensions():

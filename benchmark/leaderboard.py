@@ -1,9 +1,13 @@
-"""Leaderboard tables from stored runs (tabulate)."""
+"""Leaderboard tables from stored runs, and the exporters every table uses (github, latex, csv, json, html)."""
 import csv
+import html
 import io
 import json
+import math
 
 CONFIG_COLS = ["dataset", "taxonomy", "label_space", "eval_dataset", "augmenter", "model", "limit"]
+FORMATS = ("github", "latex", "csv", "json", "html", "plain")
+METRICS = ("macro_f1", "micro_f1", "weighted_f1", "accuracy", "dev_macro_f1", "seconds")
 
 
 def flat(run):
@@ -44,10 +48,11 @@ def aggregate(rows):
         groups.setdefault(r["group_id"], []).append(r)
     out = []
     for members in groups.values():
+        members = sorted(members, key=lambda m: m["seed"])
         first = dict(members[0])
         first["n"] = len(members)
-        first["seed"] = ",".join(str(m["seed"]) for m in sorted(members, key=lambda m: m["seed"]))
-        for k in ("macro_f1", "micro_f1", "weighted_f1", "accuracy", "dev_macro_f1", "seconds"):
+        first["seed"] = ",".join(str(m["seed"]) for m in members)
+        for k in METRICS:
             vals = [m[k] for m in members if m.get(k) is not None]
             if vals:
                 first[k] = statistics.fmean(vals)
@@ -57,36 +62,176 @@ def aggregate(rows):
     return out
 
 
-def render(runs, sort="macro_f1", fmt="github", per_seed=False):
+def add_ci(rows, runs, store):
+    """Add ``ci_low``/``ci_high``: bootstrap 95% CI of test macro-F1 (of the seed mean for grouped rows)."""
+    from benchmark import stats
+
+    by_id = {r["run_id"]: r for r in runs}
+    for row in rows:
+        members = [by_id[i] for i in row["run_id"].split(",")]
+        row["ci_low"], row["ci_high"] = stats.group_ci(store, members)
+    return rows
+
+
+def render(runs, sort="macro_f1", fmt="github", per_seed=False, ci=False, store=None):
     rows = rows_for(runs, sort, per_seed)
+    if ci and rows:
+        add_ci(rows, runs, store)
     if fmt == "json":
         return json.dumps(rows, indent=2)
     if not rows:
         return "No runs stored yet. Try: bench run --dataset goemotions --augmenter eda"
-    metrics = ["macro_f1", "micro_f1", "accuracy" if any(r.get("accuracy") is not None for r in rows) else None]
-    metrics = [m for m in metrics if m]
+    headers, table = table_for(rows, per_seed, ci)
+    return export(headers, table, fmt, best=[h for h in headers if h in METRICS or h == "macro_f1 95% CI"])
+
+
+def table_for(rows, per_seed=False, ci=False):
+    """(headers, rows of cells) for aggregated or per-seed leaderboard rows."""
+    metrics = ["macro_f1", "micro_f1"] + (["accuracy"] if any(r.get("accuracy") is not None for r in rows) else [])
     cols = [c for c in CONFIG_COLS if any(r.get(c) not in (None, "") for r in rows)]
-    headers = cols + metrics + (["n"] if not per_seed else ["seed", "run_id"])
+    headers = cols + metrics[:1] + (["macro_f1 95% CI"] if ci else []) + metrics[1:]
+    headers += ["n"] if not per_seed else ["seed", "run_id"]
     table = []
     for r in rows:
         line = [r.get(c) if r.get(c) is not None else "" for c in cols]
         for m in metrics:
-            v = r.get(m)
-            if v is None:
-                line.append("")
-            elif per_seed or r.get("n", 1) == 1:
-                line.append(f"{v:.4f}")
-            else:
-                line.append(f"{v:.4f} ± {r.get(m + '_std', 0):.4f}")
+            std = None if per_seed or r.get("n", 1) == 1 else r.get(m + "_std", 0.0)
+            line.append(Num(r.get(m), std))
+            if ci and m == "macro_f1":
+                line.append(Interval(r.get("ci_low"), r.get("ci_high")))
         line += [r.get("n", 1)] if not per_seed else [r["seed"], r["run_id"]]
         table.append(line)
+    return headers, table
+
+
+# -- cells -----------------------------------------------------------------------------------------------
+class Num:
+    """A numeric cell: value, optional ± std. ``value`` is what sorting and 'best' compare."""
+
+    def __init__(self, value, std=None, digits=4):
+        self.value, self.std, self.digits = value, std, digits
+
+    def text(self, pm="±"):
+        if self.value is None or (isinstance(self.value, float) and math.isnan(self.value)):
+            return ""
+        s = f"{self.value:.{self.digits}f}"
+        return s if self.std is None else f"{s} {pm} {self.std:.{self.digits}f}"
+
+    def __str__(self):
+        return self.text()
+
+    def plain(self):
+        return self.value if self.std is None else {"mean": self.value, "std": self.std}
+
+
+class Interval(Num):
+    """A ``[low, high]`` cell; compares by its low end."""
+
+    def __init__(self, low, high, digits=4):
+        super().__init__(low, None, digits)
+        self.high = high
+
+    def text(self, pm="±"):
+        if self.value is None:
+            return ""
+        return f"[{self.value:.{self.digits}f}, {self.high:.{self.digits}f}]"
+
+    def plain(self):
+        return None if self.value is None else [self.value, self.high]
+
+
+def _value(cell):
+    if isinstance(cell, Num):
+        return cell.value
+    return cell if isinstance(cell, (int, float)) and not isinstance(cell, bool) else None
+
+
+def best_rows(headers, table, best):
+    """{column index: set of row indices holding that column's best (highest; 'min:' prefix = lowest) value}."""
+    out = {}
+    for spec in best or ():
+        lower = spec.startswith("min:")
+        name = spec[4:] if lower else spec
+        if name not in headers:
+            continue
+        j = headers.index(name)
+        vals = [(_value(row[j]), i) for i, row in enumerate(table) if _value(row[j]) is not None]
+        if len(vals) < 2:
+            continue
+        target = (min if lower else max)(v for v, _ in vals)
+        out[j] = {i for v, i in vals if abs(v - target) < 1e-12}
+    return out
+
+
+# -- exporters -------------------------------------------------------------------------------------------
+def export(headers, table, fmt="github", best=None, row_attrs=None):
+    """Render a table. ``best``: metric headers whose best value is bold in LaTeX and HTML."""
+    if fmt not in FORMATS:
+        from benchmark.errors import BenchError
+
+        raise BenchError(f"unknown format '{fmt}'. Valid choices: {', '.join(FORMATS)}")
+    if fmt == "json":
+        return json.dumps([{h: (c.plain() if isinstance(c, Num) else c) for h, c in zip(headers, row)}
+                           for row in table], indent=2)
     if fmt == "csv":
         buf = io.StringIO()
         w = csv.writer(buf)
         w.writerow(headers)
-        w.writerows(table)
+        w.writerows([[str(c) if isinstance(c, Num) else c for c in row] for row in table])
         return buf.getvalue().rstrip("\n")
+    if fmt == "latex":
+        return latex(headers, table, best)
+    if fmt == "html":
+        return html_table(headers, table, best, row_attrs)
     from tabulate import tabulate
 
-    tablefmt = {"latex": "latex_booktabs", "html": "html", "plain": "simple"}.get(fmt, "github")
-    return tabulate(table, headers=headers, tablefmt=tablefmt)
+    text = [[str(c) if isinstance(c, Num) else c for c in row] for row in table]
+    return tabulate(text, headers=headers, tablefmt="simple" if fmt == "plain" else "github",
+                    disable_numparse=True)
+
+
+LATEX_SPECIAL = {"&": r"\&", "%": r"\%", "$": r"\$", "#": r"\#", "_": r"\_", "{": r"\{", "}": r"\}",
+                 "~": r"\textasciitilde{}", "^": r"\textasciicircum{}", "\\": r"\textbackslash{}",
+                 "<": r"\textless{}", ">": r"\textgreater{}"}
+
+
+def latex_escape(s):
+    return "".join(LATEX_SPECIAL.get(ch, ch) for ch in str(s))
+
+
+def latex(headers, table, best=None):
+    """A booktabs tabular (needs ``\\usepackage{booktabs}``); best value per metric column in bold."""
+    bold = best_rows(headers, table, best)
+    numeric = [any(isinstance(row[j], (Num, int, float)) and not isinstance(row[j], bool) for row in table)
+               for j in range(len(headers))]
+    lines = [r"\begin{tabular}{" + "".join("r" if n else "l" for n in numeric) + "}", r"\toprule",
+             " & ".join(latex_escape(h) for h in headers) + r" \\", r"\midrule"]
+    for i, row in enumerate(table):
+        cells = []
+        for j, c in enumerate(row):
+            s = latex_escape(str(c) if isinstance(c, Num) else ("" if c is None else c)).replace("±", r"$\pm$")
+            cells.append(r"\textbf{" + s + "}" if i in bold.get(j, ()) and s else s)
+        lines.append(" & ".join(cells) + r" \\")
+    lines += [r"\bottomrule", r"\end{tabular}"]
+    return "\n".join(lines)
+
+
+def html_table(headers, table, best=None, row_attrs=None, cls="sortable"):
+    """An HTML <table>; every header and cell is escaped. Numeric cells carry ``data-v`` for sorting."""
+    esc = html.escape
+    bold = best_rows(headers, table, best)
+    out = [f'<table class="{esc(cls)}"><thead><tr>'
+           + "".join(f'<th title="click to sort">{esc(str(h))}</th>' for h in headers) + "</tr></thead><tbody>"]
+    for i, row in enumerate(table):
+        attrs = "".join(f' {esc(k)}="{esc(str(v))}"' for k, v in (row_attrs[i] if row_attrs else {}).items())
+        tds = []
+        for j, c in enumerate(row):
+            v = _value(c)
+            data = f' data-v="{v!r}"' if v is not None and math.isfinite(v) else ""
+            text = esc("" if c is None else str(c))
+            if i in bold.get(j, ()):
+                text = f"<strong>{text}</strong>"
+            tds.append(f"<td{data}>{text}</td>")
+        out.append(f"<tr{attrs}>" + "".join(tds) + "</tr>")
+    out.append("</tbody></table>")
+    return "\n".join(out)
