@@ -39,9 +39,12 @@ def evaluate(Y, pred, label_names, multi_label):
 
     Y, pred = np.asarray(Y), np.asarray(pred)
     out = {}
+    # macro averages skip labels absent from the gold split (e.g. disgust in Ekman-projected CARER)
+    present = [j for j in range(Y.shape[1]) if Y[:, j].any()] or list(range(Y.shape[1]))
     if multi_label:
         for avg in ("macro", "micro", "weighted"):
-            p, r, f, _ = m.precision_recall_fscore_support(Y, pred, average=avg, zero_division=0)
+            p, r, f, _ = m.precision_recall_fscore_support(Y, pred, average=avg, zero_division=0,
+                                                           labels=present if avg == "macro" else None)
             out.update({f"{avg}_precision": p, f"{avg}_recall": r, f"{avg}_f1": f})
         out["hamming_loss"] = m.hamming_loss(Y, pred)
         out["subset_accuracy"] = m.accuracy_score(Y, pred)
@@ -51,10 +54,13 @@ def evaluate(Y, pred, label_names, multi_label):
         labels = list(range(len(label_names)))
         out["accuracy"] = m.accuracy_score(y, yp)
         for avg in ("macro", "micro", "weighted"):
-            p, r, f, _ = m.precision_recall_fscore_support(y, yp, labels=labels, average=avg, zero_division=0)
+            p, r, f, _ = m.precision_recall_fscore_support(y, yp, labels=present if avg == "macro" else labels,
+                                                           average=avg, zero_division=0)
             out.update({f"{avg}_precision": p, f"{avg}_recall": r, f"{avg}_f1": f})
         per = m.f1_score(y, yp, labels=labels, average=None, zero_division=0)
     out = {k: float(v) for k, v in out.items()}
     out["per_label_f1"] = {n: float(v) for n, v in zip(label_names, per)}
     out["support"] = {n: int(v) for n, v in zip(label_names, Y.sum(axis=0))}
+    if len(present) < Y.shape[1]:
+        out["absent_labels"] = [label_names[j] for j in range(Y.shape[1]) if j not in present]
     return out
