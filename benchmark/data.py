@@ -41,12 +41,13 @@ class EmoData:
     notes: list = field(default_factory=list)  # warnings to show and store (hash mismatch, unmapped labels)
 
     def texts(self, split):
-        return list(self.splits[split]["text"])
+        return self.splits[split].with_format(None)[:]["text"]  # one batch read (per-row iteration is slow)
 
     def Y(self, split):
-        col = self.splits[split].with_format("numpy")["labels"]
-        Y = np.asarray(col, dtype=np.int8)
-        return Y.reshape(len(self.splits[split]), len(self.label_names))
+        ds = self.splits[split]
+        col = ds.with_format("arrow")[:]["labels"].combine_chunks()  # arrow: ~1000x faster than numpy format
+        Y = col.flatten().to_numpy(zero_copy_only=False).astype(np.int8)
+        return Y.reshape(len(ds), len(self.label_names))
 
     def sizes(self):
         return {s: len(self.splits[s]) for s in self.splits}
