@@ -27,16 +27,26 @@ def dataset_spec(name):
     return plugins.get("dataset", name)
 
 
+_loaded = {}  # in-process cache: (name, params, data dir) -> EmoData (datasets are read-only)
+
+
 def load_data(name, params, label_space="native", limit=None, limit_seed=0):
+    import json
+    import os
+
     spec = dataset_spec(name)
+    key = (name, json.dumps(params, sort_keys=True, default=str), os.environ.get("EMOBENCH_DATA_DIR"))
     try:
-        data = spec.create(**params)
+        data = _loaded.get(key) or spec.create(**params)
     except BenchError:
         raise
     except TypeError as exc:
         raise BenchError(f"dataset '{name}': bad parameter ({exc}); defaults: {spec.defaults()}") from exc
     except Exception as exc:
         raise PluginError("dataset", name, exc) from exc
+    if len(_loaded) > 8:
+        _loaded.clear()
+    _loaded[key] = data
     data, _ = labelspace.project(data, label_space, spec.meta.get("label_maps"))
     if limit:
         data = limit_data(data, limit, limit_seed)
