@@ -63,12 +63,16 @@ def run_options(f):
 
 
 def make_config(dataset, taxonomy, dataset_params, label_space, augmenter, aug_params, aug_scope, aug_copies,
-                aug_target, aug_filter, model, model_params, seed, limit, eval_dataset=None, **extra):
+                aug_target, aug_filter, model, model_params, seed, limit, eval_dataset=None, text_column=None,
+                label_column=None, label_sep=None, **extra):
     from benchmark.config import RunConfig
 
     dparams = parse_params(dataset_params, "--dataset-param")
     if taxonomy:
         dparams["taxonomy"] = taxonomy
+    for key, value in (("text_column", text_column), ("label_column", label_column), ("label_sep", label_sep)):
+        if value is not None:  # file datasets: these are dataset params, part of the run identity
+            dparams[key] = value
     return RunConfig(
         dataset=dataset, dataset_params=dparams, label_space=label_space, eval_dataset=eval_dataset,
         augmenter=augmenter, augmenter_params=parse_params(aug_params, "--aug-param"), aug_scope=aug_scope,
@@ -79,6 +83,9 @@ def make_config(dataset, taxonomy, dataset_params, label_space, augmenter, aug_p
 @cli.command()
 @run_options
 @click.option("--eval-dataset", help="Train on --dataset, evaluate on this dataset's test split.")
+@click.option("--text-column", help="file: datasets: the text column (dataset param).")
+@click.option("--label-column", help="file: datasets: the label column (dataset param).")
+@click.option("--label-sep", help="file: datasets: separator of labels in a multi-label cell, e.g. '|'.")
 @click.option("--force", is_flag=True, help="Rerun even if this config and seed are stored.")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bars.")
 def run(force, quiet, **kw):
