@@ -7,7 +7,8 @@ def summary(row):
     m = row["metrics"]
     keys = ["macro_f1", "micro_f1", "weighted_f1"] + (["hamming_loss", "subset_accuracy"] if m["multi_label"]
                                                       else ["accuracy"])
-    table = [[k, f"{m['dev'][k]:.4f}", f"{m['test'][k]:.4f}"] for k in keys]
+    keys += [k for k in ("hamming_loss", "subset_accuracy", "accuracy") if k in m["test"] and k not in keys]
+    table = [[k] + [f"{m[s][k]:.4f}" if k in m[s] else "" for s in ("dev", "test")] for k in keys]
     cfg = row["config"]
     head = (f"run {row['run_id']}: dataset={row['dataset']}"
             + (f" taxonomy={row['taxonomy']}" if row.get("taxonomy") else "")
