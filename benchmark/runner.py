@@ -136,6 +136,9 @@ def normalize(cfg: RunConfig, specs):
     """Fill the dataset's default parameters (e.g. taxonomy) so that defaults and explicit values share an id."""
     defaults = {k: v for k, v in specs["dataset"].defaults().items() if k not in LOCATION_PARAMS}
     cfg.dataset_params = {**defaults, **cfg.dataset_params}
+    if cfg.eval_dataset:  # the eval dataset's parameters (e.g. semeval neutral=none) are part of the identity too
+        eval_defaults = {k: v for k, v in specs["eval_dataset"].defaults().items() if k not in LOCATION_PARAMS}
+        cfg.extra = {**cfg.extra, "eval_dataset_params": {**eval_defaults, **cfg.extra.get("eval_dataset_params", {})}}
     return cfg
 
 
@@ -159,7 +162,8 @@ def run(cfg: RunConfig, store, force=False, progress=False, log=print):
     eval_data, overlap = data, None
     if cfg.eval_dataset:
         eval_data, overlap = cross_eval_data(cfg, data)
-    for note in data.notes:
+    notes = list(data.notes) + (list(eval_data.notes) if eval_data is not data else [])
+    for note in notes:
         log(note)
     t = lap("load", t)
 
@@ -201,10 +205,12 @@ def run(cfg: RunConfig, store, force=False, progress=False, log=print):
     min_one = bool((train_Y.sum(1) > 0).all())
     thr = metrics.tune_thresholds(dev_proba, dev_Y) if data.multi_label else None
     dev_pred = metrics.decide(dev_proba, data.multi_label, thr, min_one)
-    test_pred = metrics.decide(test_proba, data.multi_label, thr, min_one)
+    # cross-dataset: the eval dataset decides how the test split is scored (one label per row if either is single)
+    test_multi = eval_data.multi_label
+    test_pred = metrics.decide(test_proba, data.multi_label and test_multi, thr, min_one)
     result = {
         "dev": metrics.evaluate(dev_Y, dev_pred, data.label_names, data.multi_label),
-        "test": metrics.evaluate(test_Y, test_pred, data.label_names, data.multi_label),
+        "test": metrics.evaluate(test_Y, test_pred, data.label_names, test_multi),
         "multi_label": data.multi_label,
         "thresholds": None if thr is None else [float(x) for x in thr],
         "min_one": min_one,
@@ -216,7 +222,7 @@ def run(cfg: RunConfig, store, force=False, progress=False, log=print):
     timings["total"] = round(time.perf_counter() - t0, 3)
 
     extra = dict(cfg.extra)
-    extra.update(notes=data.notes, test_hash=texts_hash(test_texts), dev_hash=texts_hash(dev_texts),
+    extra.update(notes=notes, test_hash=texts_hash(test_texts), dev_hash=texts_hash(dev_texts),
                  resolved_params={"augmenter": {**specs["augmenter"].defaults(), **cfg.augmenter_params},
                                   "model": {**specs["model"].defaults(), **cfg.model_params}},
                  plugins={k: f"{s.distribution} {s.version}".strip() for k, s in specs.items()})
@@ -255,20 +261,40 @@ def _proba(model, name, texts, n_labels):
     return P
 
 
+def overlap_key(text):
+    """Text normalised for overlap checks: HTML entities, case, @mentions (-> @user, as TweetEval), whitespace."""
+    import html
+    import re
+
+    t = html.unescape(text).lower()
+    t = re.sub(r"@\w+", "@user", t)
+    return " ".join(t.split())
+
+
 def cross_eval_data(cfg, train_data):
-    """B's test split in A's label space, minus texts that occur in A's training data."""
+    """B's test split in A's label space, minus texts that occur in A's train or validation data."""
     from benchmark.data import replace_splits
 
-    B = load_data(cfg.eval_dataset, {}, cfg.label_space)
+    B = load_data(cfg.eval_dataset, dict(cfg.extra.get("eval_dataset_params", {})), cfg.label_space)
     if B.label_names != train_data.label_names:
         raise BenchError(
             f"--eval-dataset {cfg.eval_dataset}: label spaces differ ({len(train_data.label_names)} vs "
             f"{len(B.label_names)} labels); pass --label-space ekman or sentiment")
-    seen = {t.strip().lower() for t in train_data.texts("train")}
+    seen = {s: {overlap_key(t) for t in train_data.texts(s)} for s in ("train", "validation")}
     texts, Y = B.texts("test"), B.Y("test")
-    keep = [i for i, t in enumerate(texts) if t.strip().lower() not in seen]
-    overlap = {"eval_test_rows": len(texts), "overlap_with_train": len(texts) - len(keep),
-               "excluded": len(texts) - len(keep)}
+    keys = [overlap_key(t) for t in texts]
+    in_train = [k in seen["train"] for k in keys]
+    in_dev = [k in seen["validation"] for k in keys]
+    keep = [i for i in range(len(texts)) if not (in_train[i] or in_dev[i])]
+    overlap = {"eval_test_rows": len(texts), "overlap_with_train": sum(in_train),
+               "overlap_with_validation": sum(in_dev), "excluded": len(texts) - len(keep),
+               "normalisation": "html unescape, lowercase, @mention->@user, whitespace"}
+    if not keep:
+        raise BenchError(f"--eval-dataset {cfg.eval_dataset}: every test text also occurs in {cfg.dataset}'s "
+                         "train/validation data; nothing left to evaluate")
     rows = {s: (B.texts(s), B.Y(s)) for s in B.splits if s != "test"}
     rows["test"] = ([texts[i] for i in keep], Y[keep])
-    return replace_splits(B, rows), overlap
+    note = (f"eval {cfg.eval_dataset}: {overlap['excluded']} of {len(texts)} test texts also occur in "
+            f"{cfg.dataset} (train {overlap['overlap_with_train']}, validation "
+            f"{overlap['overlap_with_validation']}) and were excluded")
+    return replace_splits(B, rows, notes=[f"eval {cfg.eval_dataset}: {n}" for n in B.notes] + [note]), overlap
