@@ -1,8 +1,9 @@
 """Uncertainty from stored per-example predictions: bootstrap CIs and paired significance tests.
 
 Everything is vectorised with numpy and seeded (``numpy.random.default_rng(seed)``), so a CI or a
-p-value is reproducible. Macro-F1 is computed from per-label tp/fp/fn counts exactly as
-``sklearn.metrics.f1_score(average="macro", zero_division=0)`` does (single-label data is one-hot).
+p-value is reproducible. Macro-F1 is computed from per-label tp/fp/fn counts as ``benchmark.metrics``
+does (``sklearn`` macro F1, zero_division=0, over the labels present in the gold test split; single-label
+data is one-hot). Resamples keep that label set fixed.
 """
 import numpy as np
 
@@ -20,7 +21,9 @@ def decisions(store, run):
         raise BenchError(f"run {run['run_id']} has no stored predictions (rerun it with --force)")
     m = run["metrics"]
     thr = arrays.get("thresholds", m.get("thresholds"))
-    pred = metrics.decide(arrays["test_proba"].astype(np.float32), m["multi_label"], thr, m.get("min_one", False))
+    # the runner scores the test split single-label when the eval dataset is single-label
+    multi = bool(m["multi_label"]) and "accuracy" not in m.get("test", {})
+    pred = metrics.decide(arrays["test_proba"].astype(np.float32), multi, thr, m.get("min_one", False))
     return arrays["test_y"].astype(np.int8), pred
 
 
@@ -30,14 +33,21 @@ def _parts(Y, P):
     return [(Y & P).astype(np.float32), (~Y & P).astype(np.float32), (Y & ~P).astype(np.float32)]
 
 
-def macro_f1_counts(tp, fp, fn):
-    """Macro-F1 from per-label counts (the last axis is labels); zero_division=0."""
-    return (2 * tp / np.maximum(2 * tp + fp + fn, 1)).mean(axis=-1)
+def present(Y):
+    """Labels with at least one gold example (all labels if none has)."""
+    mask = np.asarray(Y).any(axis=0)
+    return mask if mask.any() else np.ones_like(mask)
+
+
+def macro_f1_counts(tp, fp, fn, mask=None):
+    """Macro-F1 from per-label counts (the last axis is labels) over the labels in ``mask``; zero_division=0."""
+    f1 = 2 * tp / np.maximum(2 * tp + fp + fn, 1)
+    return f1.mean(axis=-1) if mask is None else f1[..., mask].mean(axis=-1)
 
 
 def macro_f1(Y, P):
     tp, fp, fn = (a.sum(0) for a in _parts(Y, P))
-    return float(macro_f1_counts(tp, fp, fn))
+    return float(macro_f1_counts(tp, fp, fn, present(Y)))
 
 
 def resample_weights(n, n_boot=N_BOOT, seed=SEED):
@@ -52,7 +62,7 @@ def bootstrap_scores(Y, P, n_boot=N_BOOT, seed=SEED):
     """Macro-F1 of each of ``n_boot`` resamples of the test examples (same seed + n -> same resamples)."""
     W = resample_weights(len(Y), n_boot, seed)
     tp, fp, fn = (W @ a for a in _parts(Y, P))
-    return macro_f1_counts(tp, fp, fn)
+    return macro_f1_counts(tp, fp, fn, present(Y))
 
 
 def interval(scores, level=0.95):
@@ -114,8 +124,9 @@ def check_comparable(a, b):
 def paired_bootstrap(Y, Pa, Pb, n_boot=N_BOOT, seed=SEED, level=0.95):
     """Bootstrap distribution of macro-F1(a) - macro-F1(b) on shared resamples; CI and two-sided p."""
     W = resample_weights(len(Y), n_boot, seed)
-    da = macro_f1_counts(*(W @ x for x in _parts(Y, Pa)))
-    db = macro_f1_counts(*(W @ x for x in _parts(Y, Pb)))
+    mask = present(Y)
+    da = macro_f1_counts(*(W @ x for x in _parts(Y, Pa)), mask)
+    db = macro_f1_counts(*(W @ x for x in _parts(Y, Pb)), mask)
     diff = da - db
     p = min(1.0, 2 * min((diff <= 0).mean(), (diff >= 0).mean()))
     return interval(diff, level), float(p)
@@ -128,13 +139,14 @@ def approximate_randomization(Y, Pa, Pb, n_perm=N_BOOT, seed=SEED):
     """
     A, B = _parts(Y, Pa), _parts(Y, Pb)
     ta, tb = [x.sum(0) for x in A], [x.sum(0) for x in B]
-    obs = macro_f1_counts(*ta) - macro_f1_counts(*tb)
+    mask = present(Y)
+    obs = macro_f1_counts(*ta, mask) - macro_f1_counts(*tb, mask)
     rng = np.random.default_rng(seed)
     S = (rng.random((n_perm, len(Y))) < 0.5).astype(np.float32)  # 1 = swap this example
     # swapped totals: a' = a + S @ (b - a), b' = b - S @ (b - a)
     deltas = [S @ (xb - xa) for xa, xb in zip(A, B)]
-    fa = macro_f1_counts(*(t + d for t, d in zip(ta, deltas)))
-    fb = macro_f1_counts(*(t - d for t, d in zip(tb, deltas)))
+    fa = macro_f1_counts(*(t + d for t, d in zip(ta, deltas)), mask)
+    fb = macro_f1_counts(*(t - d for t, d in zip(tb, deltas)), mask)
     extreme = np.abs(fa - fb) >= abs(obs) - 1e-12
     return float((1 + extreme.sum()) / (1 + n_perm)), float(obs)
 
