@@ -4,7 +4,7 @@ from pathlib import Path
 from benchmark.errors import DataError
 
 
-def read_text(path, encoding="utf-8"):
+def read_text(path, encoding="utf-8", hint="re-save the file as UTF-8"):
     """The whole file decoded (UTF-8 by default; a UTF-8 BOM is dropped). Undecodable bytes name their line."""
     path = Path(path)
     if not path.is_file():
@@ -16,8 +16,7 @@ def read_text(path, encoding="utf-8"):
         text = raw.decode(encoding)
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
-        raise DataError(path, f"not valid {encoding} (byte 0x{raw[exc.start]:02x}); re-save the file as UTF-8 "
-                              "or pass --dataset-param encoding=latin-1", line) from None
+        raise DataError(path, f"not valid {encoding} (byte 0x{raw[exc.start]:02x}); {hint}", line) from None
     except LookupError:
         raise DataError(path, f"unknown encoding '{encoding}'") from None
     if text.startswith("\ufeff"):
