@@ -181,6 +181,7 @@ def run(cfg: RunConfig, store, force=False, progress=False, log=print):
                                                         progress=progress)
         aug_stats.update(fstats)
     aug_stats["label_names"] = data.label_names
+    aug_stats["train_hash"] = texts_hash(train_texts)  # sha256 of the augmented train texts, in order
     t = lap("augment", t)
 
     model = _call("model", cfg.model, specs["model"].create, seed=cfg.seed, **cfg.model_params)
