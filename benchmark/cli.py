@@ -86,14 +86,21 @@ def make_config(dataset, taxonomy, dataset_params, label_space, augmenter, aug_p
 @click.option("--text-column", help="file: datasets: the text column (dataset param).")
 @click.option("--label-column", help="file: datasets: the label column (dataset param).")
 @click.option("--label-sep", help="file: datasets: separator of labels in a multi-label cell, e.g. '|'.")
+@click.option("--preset", help="Model recipe by name (same as --model-param preset=NAME), e.g. paper.")
+@click.option("--init-from", metavar="RUN_ID", help="Start a fine-tune from a stored run's checkpoint "
+              "(same as --model-param init_from=RUN_ID).")
 @click.option("--force", is_flag=True, help="Rerun even if this config and seed are stored.")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bars.")
-def run(force, quiet, **kw):
+def run(force, quiet, preset, init_from, **kw):
     """Run one benchmark configuration and store the result."""
     from benchmark import report, runner
     from benchmark.store import Store
 
     cfg = make_config(**kw)
+    if preset:
+        cfg.model_params["preset"] = preset
+    if init_from:
+        cfg.model_params["init_from"] = init_from
     with Store() as store:
         row, skipped = runner.run(cfg, store, force=force, progress=not quiet,
                                   log=lambda m: click.echo(m, err=True))
