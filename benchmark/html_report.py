@@ -91,20 +91,20 @@ def _figure(path, root):
 
 
 def matrix_table(runs):
-    """The cross-dataset matrix: the datasets area's table function when installed, else our own."""
+    """The cross-dataset matrix: the cells of ``bench matrix`` (benchmark.cli_datasets) when installed."""
     try:
-        from benchmark import cli_datasets
-
-        fn = getattr(cli_datasets, "matrix_table", None)
+        from benchmark.cli_datasets import matrix_cells
     except ImportError:
-        fn = None
-    if fn is not None:
-        try:
-            headers, table = fn(runs)
-            return headers, table
-        except Exception:  # a different signature: fall back to ours
-            pass
-    return lb.matrix(runs)
+        return lb.matrix(runs)
+    rows, cols, cells, _ = matrix_cells(runs)
+    table = []
+    for r in rows:
+        line = [r]
+        for c in cols:
+            mean, std, n = cells.get((r, c), (None, None, 0))
+            line.append(lb.Num(mean, std if n > 1 else None) if n else "")
+        table.append(line)
+    return ["config"] + cols, table
 
 
 def run_detail(run):
@@ -151,7 +151,7 @@ def render(store, out, figures=True):
         headers, table = lb.table_for(prow, per_seed=True)
         parts.append("<h2 id=\"runs\">Runs</h2>" + _html_with_links(headers, table, [_attrs(r) for r in prow]))
         headers, table = matrix_table(runs)
-        parts.append("<h2 id=\"matrix\">Cross-dataset matrix (test macro-F1)</h2>" + lb.html_table(headers, table))
+        parts.append("<h2 id=\"matrix\">Cross-dataset matrix (test macro-F1)</h2>" + lb.html_table(headers, table, headers))
         parts.append("<h2 id=\"labels\">Per-label F1</h2>")
         for key, task_runs in lb.by_task(runs).items():
             headers, table = lb.per_label(task_runs)
