@@ -178,11 +178,12 @@ def _optional(module, func):
     return getattr(mod, func, None)
 
 
-def transfer(store, out):
+def transfer(runs, out):
+    """Transfer curves by the models area's ``benchmark.figures_transfer.plot_transfer`` (None: not installed)."""
     fn = _optional("benchmark.figures_transfer", "plot_transfer")
     if fn is None:
         return None
-    return fn(store, out) or []
+    return [Path(p) for p in fn(runs, out) or []]
 
 
 # -- all -------------------------------------------------------------------------------------------------
@@ -208,7 +209,7 @@ def write_all(store, out, runs=None):
          ("", "no run has stored loss curves (only models that record history_, e.g. fine-tuned transformers)"))
     step("per-label F1 bars", lambda: per_label_bars(runs, out), ("", "no runs"))
     step("per-label heatmap", lambda: heatmaps(runs, out), ("", "no runs"))
-    step("transfer curves", lambda: transfer(store, out),
+    step("transfer curves", lambda: transfer(runs, out),
          ("benchmark.figures_transfer is not installed (the models area provides it)",
           "no transfer runs stored (bench transfer makes them)"))
     return written, skipped

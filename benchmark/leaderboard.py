@@ -67,9 +67,14 @@ def add_ci(rows, runs, store):
     from benchmark import stats
 
     by_id = {r["run_id"]: r for r in runs}
+    from benchmark.errors import BenchError
+
     for row in rows:
         members = [by_id[i] for i in row["run_id"].split(",")]
-        row["ci_low"], row["ci_high"] = stats.group_ci(store, members)
+        try:
+            row["ci_low"], row["ci_high"] = stats.group_ci(store, members)
+        except BenchError:  # a run without stored predictions: no CI
+            row["ci_low"] = row["ci_high"] = None
     return rows
 
 
