@@ -79,9 +79,9 @@ def load(path):
         doc = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         msg = str(exc)
-        m = re.search(r"\s*\(at line (\d+), column \d+\)$", msg)
-        raise DataError(path, f"invalid TOML: {msg[:m.start()] if m else msg}", int(m.group(1)) if m else None) \
-            from None
+        m = re.search(r"\s*\(at (line (\d+), column \d+|end of document)\)$", msg)
+        line = (int(m.group(2)) if m.group(2) else len(text.splitlines())) if m else None
+        raise DataError(path, f"invalid TOML: {msg[:m.start()] if m else msg}", line) from None
     p = _Parser(path, text)
     for key in doc:
         if key not in SECTIONS:
