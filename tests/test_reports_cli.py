@@ -20,6 +20,14 @@ def invoke(*args):
     return r.output
 
 
+def transfer_plot_ready():
+    try:
+        from benchmark import figures_transfer, transfer  # noqa: F401
+        return True
+    except ImportError:
+        return False
+
+
 def wordnet_ready():
     try:
         from plugins import wordnet
@@ -45,6 +53,15 @@ def store_runs(tmp_path_factory, data_dir):
         invoke("run", "--dataset", "goemotions", "--limit", "400", "-q")
         if wordnet_ready():
             invoke("run", *GOEMO, "--augmenter", "eda", "--aug-copies", "1")
+        if transfer_plot_ready():  # two BASELINE transfer cells (no source checkpoint needed), real runs
+            from benchmark import runner, transfer
+
+            with Store() as s:
+                for size in (100, 300):
+                    cfg = transfer.cell_config("goemotions", "baseline", size, 0, "nosource", model="tfidf-logreg",
+                                               dataset_params={"taxonomy": "group"}, source_dataset="goemotions",
+                                               limit=int(LIMIT))
+                    runner.run(cfg, s)
         with Store() as s:
             runs = {}
             for r in s.runs():
@@ -139,9 +156,9 @@ def test_figures_from_a_real_store(store_runs, tmp_path):
     assert "losses_goemotions_ekman_limit600.png" not in names
     if wordnet_ready():
         assert any(n.startswith("distribution_goemotions_original_limit600_eda") for n in names)
-    try:
-        import benchmark.figures_transfer  # noqa: F401
-    except ModuleNotFoundError:
+    if transfer_plot_ready():
+        assert any(n.startswith("transfer_goemotions_to_goemotions") for n in names), sorted(names)
+    else:
         assert "skipped transfer curves: benchmark.figures_transfer is not installed" in out
 
 
