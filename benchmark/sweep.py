@@ -30,7 +30,10 @@ ALIASES = {"aug_params": "augmenter_params"}
 SCALARS = tuple(f.name for f in fields(RunConfig) if f.name not in PARAMS) + ("taxonomy",)
 INTS = ("seed", "limit", "limit_seed", "aug_copies", "aug_target")
 KEYS = SCALARS + PARAMS + tuple(ALIASES)
-SECTIONS = ("name", "description", "fixed", "axes", "include", "exclude", "resources")
+SECTIONS = ("name", "description", "fixed", "axes", "include", "exclude", "transfer", "resources")
+# [[transfer]]: the cells of `bench transfer` (same ids); the source run goes first, its cells after it.
+TRANSFER_KEYS = ("source", "target", "strategies", "sizes", "seeds", "model", "model_params", "target_params",
+                 "limit_source", "limit_target", "source_seed")
 
 
 @dataclass
@@ -40,6 +43,7 @@ class Cell:
     values: dict  # the assignments that made it, dotted keys (for display and [[exclude]])
     num_cpus: float = 1
     num_gpus: float = 0
+    after: str = None  # run id that must be done before this cell runs (a transfer source)
 
 
 @dataclass
@@ -87,7 +91,9 @@ def load(path):
         if key not in SECTIONS:
             p.fail(f"unknown section '{key}'{_hint(key, SECTIONS)}. Valid: {', '.join(SECTIONS)}", key)
     fixed = p.flatten(p.table(doc, "fixed"), "fixed")
-    grids = [(fixed, p.axes(p.table(doc, "axes"), "axes"))]
+    # the main grid ([fixed] x [axes]); without [axes], [[include]]/[[transfer]] alone define the cells
+    main = "axes" in doc or not (doc.get("include") or doc.get("transfer"))
+    grids = [(fixed, p.axes(p.table(doc, "axes"), "axes"))] if main else []
     for i, inc in enumerate(p.tables(doc, "include")):
         flat = p.flatten(inc, f"include #{i + 1}")
         axes = {k: v for k, v in flat.items() if isinstance(v, list)}
@@ -103,21 +109,58 @@ def load(path):
         for values in itertools.product(*axes.values()):
             combos.append({**base, **dict(zip(axes, values))})
     combos = [c for c in combos if not any(_matches(c, x) for x in excludes)]
-    if not combos:
+    items = [(p.config(values), values, None) for values in combos]
+    for i, t in enumerate(p.tables(doc, "transfer")):
+        items += _transfer(p, t, i + 1)
+    if not items:
         p.fail("the sweep has no cells (every combination is excluded?)")
-    return _resolve(p, combos, doc.get("name") or path.stem, resources)
+    return _resolve(p, items, doc.get("name") or path.stem, resources)
 
 
-def _resolve(p, combos, name, resources):
+def _transfer(p, t, n):
+    """The cells of ``bench transfer`` for one source/target pair: (config, values, after) items."""
+    from benchmark import transfer as tr
+
+    for key in t:
+        if key not in TRANSFER_KEYS:
+            p.fail(f"[[transfer]] #{n}: unknown key '{key}'{_hint(key, TRANSFER_KEYS)}. "
+                   f"Valid keys: {', '.join(TRANSFER_KEYS)}", key)
+    for key in ("source", "target"):
+        if not isinstance(t.get(key), str):
+            p.fail(f"[[transfer]] #{n}: '{key}' (a dataset name) is required", "transfer")
+    model = t.get("model", "transformer-finetune")
+    try:
+        strategies = tr.parse_strategies(",".join(t.get("strategies", tr.STRATEGIES)))
+        sizes = tr.parse_sizes(",".join(str(x) for x in t.get("sizes", [100, 200, 500, 1000, "max"])))
+    except BenchError as exc:
+        p.fail(f"[[transfer]] #{n}: {exc}", "strategies")
+    src = tr.source_config(t["source"], model, t.get("model_params"), t.get("source_seed", 0),
+                           t.get("limit_source"))
+    src_id = _normalized(p, src, {"source": t["source"]}).run_id()
+    pair = f"{t['source']}->{t['target']}"
+    items = [(src, {"transfer": pair, "strategy": "source", "seed": src.seed}, None)]
+    for size in sizes:
+        for strategy in strategies:
+            for seed in range(t.get("seeds", 3)):
+                cfg = tr.cell_config(t["target"], strategy, size, seed, src_id, model, t.get("model_params"),
+                                     t.get("target_params"), source_dataset=t["source"], limit=t.get("limit_target"))
+                items.append((cfg, {"transfer": pair, "strategy": strategy, "size": size, "seed": seed}, src_id))
+    return items
+
+
+def _normalized(p, cfg, values):
     from benchmark import runner
 
+    try:
+        return runner.normalize(cfg, runner.resolve(cfg))  # same path as runner.run: same ids
+    except BenchError as exc:
+        raise DataError(p.path, f"cell {_desc(values)}: {exc}") from None
+
+
+def _resolve(p, items, name, resources):
     cells, seen, merged = [], set(), 0
-    for values in combos:
-        cfg = p.config(values)
-        try:
-            cfg = runner.normalize(cfg, runner.resolve(cfg))  # same path as runner.run: same ids
-        except BenchError as exc:
-            raise DataError(p.path, f"cell {_desc(values)}: {exc}") from None
+    for cfg, values, after in items:
+        cfg = _normalized(p, cfg, values)
         run_id = cfg.run_id()
         if run_id in seen:
             merged += 1
@@ -125,7 +168,7 @@ def _resolve(p, combos, name, resources):
         seen.add(run_id)
         res = {**{k: v for k, v in resources.items() if not isinstance(v, dict)},
                **resources.get(cfg.model, {})}
-        cells.append(Cell(cfg, run_id, values, float(res.get("num_cpus", 1)), float(res.get("num_gpus", 0))))
+        cells.append(Cell(cfg, run_id, values, float(res.get("num_cpus", 1)), float(res.get("num_gpus", 0)), after))
     return Sweep(p.path, str(name), cells, merged, resources)
 
 
@@ -253,40 +296,61 @@ def plan(sweep, store, retry_failed=False):
 
 def run(sweep, store, todo, executor="local", max_workers=None, ray_address=None, progress=True,
         echo=print):
-    """Run ``todo`` cells; the driver stores each result as it arrives. Returns ``{"done": n, "failed": n}``."""
+    """Run ``todo`` cells; the driver stores each result as it arrives. Returns ``{"done": n, "failed": n}``.
+
+    Cells that depend on another run (transfer cells on their source) run in a second wave, once it is done.
+    """
     from tqdm.auto import tqdm
 
-    from benchmark import executors
-
-    jobs = [executors.Job(c.cfg, c.num_cpus, c.num_gpus) for c in todo]
-    if executor == "local":
-        results = executors.local(jobs, max_workers)
-    elif executor == "ray":
-        results = executors.ray(jobs, address=ray_address, max_workers=max_workers)
-    else:
+    if executor not in ("local", "ray"):
         raise BenchError(f"unknown --executor '{executor}'. Valid choices: local, ray")
     counts = {"done": 0, "failed": 0}
     bar = tqdm(total=len(todo), unit="cell", disable=not progress, dynamic_ncols=True, desc=sweep.name)
-    try:
-        for i, res in results:
-            cell = todo[i]
-            if res["ok"] and res["row"]["run_id"] != cell.run_id:  # normalize() must be idempotent
-                res = {"ok": False, "error": f"the worker computed run id {res['row']['run_id']}"}
-            if res["ok"]:
-                store.save(res["row"], arrays=res["arrays"], curves=res["curves"])
-                counts["done"] += 1
+
+    def record(cell, res):
+        if res["ok"] and res["row"]["run_id"] != cell.run_id:  # normalize() must be idempotent
+            res = {"ok": False, "error": f"the worker computed run id {res['row']['run_id']}"}
+        if res["ok"]:
+            store.save(res["row"], arrays=res["arrays"], curves=res["curves"])
+            counts["done"] += 1
+        else:
+            record_failure(store, cell, res["error"])
+            counts["failed"] += 1
+            msg = f"failed: {cell.run_id} {sweep.describe(cell)}: {res['error'].splitlines()[0]}"
+            if progress:
+                bar.write(msg)
             else:
-                record_failure(store, cell, res["error"])
-                counts["failed"] += 1
-                msg = f"failed: {cell.run_id} {sweep.describe(cell)}: {res['error'].splitlines()[0]}"
-                if progress:
-                    bar.write(msg)
-                else:
-                    echo(msg)
-            left = len(todo) - counts["done"] - counts["failed"]
-            bar.set_postfix_str(f"done={counts['done']} failed={counts['failed']} left={left}", refresh=False)
-            bar.update(1)
+                echo(msg)
+        left = len(todo) - counts["done"] - counts["failed"]
+        bar.set_postfix_str(f"done={counts['done']} failed={counts['failed']} left={left}", refresh=False)
+        bar.update(1)
+
+    try:
+        first = [c for c in todo if not c.after]
+        _wave(first, record, executor, max_workers, ray_address)
+        rest = [c for c in todo if c.after]
+        st = statuses(store, {c.after for c in rest})
+        for c in rest:
+            if st.get(c.after) != "done":
+                record(c, {"ok": False, "error": f"its source run {c.after} is not done"})
+        _wave([c for c in rest if st.get(c.after) == "done"], record, executor, max_workers, ray_address)
     finally:
         bar.close()
-        results.close()
     return counts
+
+
+def _wave(cells, record, executor, max_workers, ray_address):
+    from benchmark import executors
+
+    if not cells:
+        return
+    jobs = [executors.Job(c.cfg, c.num_cpus, c.num_gpus) for c in cells]
+    if executor == "local":
+        results = executors.local(jobs, max_workers)
+    else:
+        results = executors.ray(jobs, address=ray_address, max_workers=max_workers)
+    try:
+        for i, res in results:
+            record(cells[i], res)
+    finally:
+        results.close()

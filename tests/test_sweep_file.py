@@ -136,3 +136,41 @@ def test_examples_parse(data_dir):
         if path.name == "goemotions-augmentation.toml":
             # 3 taxonomies x 3 seeds x (none + 3 augmenters x 2 scopes)
             assert len(sw.cells) == 63 and sw.merged == 9
+
+
+def test_transfer_tables_give_bench_transfer_ids_and_run_after_their_source(tmp_path, home, data_dir,
+                                                                            monkeypatch):
+    from benchmark import executors, transfer
+
+    p = write(tmp_path, """
+[[transfer]]
+source = "goemotions"
+target = "carer"
+strategies = ["baseline", "freeze"]
+sizes = [100, "max"]
+seeds = 2
+model_params = {epochs = 1}
+limit_target = 300
+""")
+    sw = sweep.load(p)
+    src_cfg = transfer.source_config("goemotions", "transformer-finetune", {"epochs": 1})
+    src_id = runner.normalize(src_cfg, runner.resolve(src_cfg)).run_id()
+    cfg = transfer.cell_config("carer", "freeze", "max", 1, src_id, "transformer-finetune", {"epochs": 1},
+                               source_dataset="goemotions", limit=300)
+    assert sw.cells[0].run_id == src_id and sw.cells[0].after is None
+    assert runner.normalize(cfg, runner.resolve(cfg)).run_id() in [c.run_id for c in sw.cells]
+    assert len(sw.cells) == 1 + 2 * 2 * 2 and all(c.after == src_id for c in sw.cells[1:])
+
+    calls = []
+
+    def fake_local(jobs, max_workers=None):  # the source fails: its cells must not run
+        calls.append([j.cfg.run_id() for j in jobs])
+        for i, _ in enumerate(jobs):
+            yield i, {"ok": False, "error": "RuntimeError: no GPU"}
+
+    monkeypatch.setattr(executors, "local", fake_local)
+    with Store() as s:
+        counts = sweep.run(sw, s, sw.cells, progress=False, echo=lambda m: None)
+        rows = s.runs(status="failed")
+    assert calls == [[src_id]] and counts == {"done": 0, "failed": 9}
+    assert sum("source run" in r["error"] and src_id in r["error"] for r in rows) == 8
