@@ -194,8 +194,9 @@ def _row_key(run):
 def _col_key(run, defaults):
     cfg = run["config"]
     ds = run["dataset"]
+    base = defaults.get(ds) or (defaults["file:"] if ds.startswith("file:") or ds.endswith(".toml") else {})
     shown = {k: v for k, v in (cfg.get("dataset_params") or {}).items()
-             if k != "sha256" and defaults.get(ds, {}).get(k, object()) != v}
+             if k not in ("sha256", "labels") and base.get(k, object()) != v}
     col = ds + _params(shown)
     if run.get("eval_dataset"):
         col += f"→{run['eval_dataset']}"
@@ -212,7 +213,11 @@ def matrix_cells(runs, metric="macro_f1"):
 
     from benchmark import plugins
 
+    from benchmark.registry import Spec
+    from datasets_registry.files import _factory_signature
+
     defaults = {s.name: s.defaults() for s in plugins.registry("dataset")}
+    defaults["file:"] = Spec("dataset", "file:", _factory_signature).defaults()
     groups = {}
     for r in runs:
         v = (r.get("metrics") or {}).get("test", {}).get(metric)
@@ -256,7 +261,7 @@ def render_matrix(rows, cols, cells, fmt, metric):
         return f"{mean:.4f}" if n == 1 else f"{mean:.4f} ± {std:.4f} (n={n})"
 
     table = [[r] + [cell(r, c) for c in cols] for r in rows]
-    return tabulate(table, headers=[f"config \\ test {metric}"] + cols, tablefmt=fmt)
+    return tabulate(table, headers=[f"config \\ test {metric}"] + cols, tablefmt=fmt, disable_numparse=True)
 
 
 def commands():
