@@ -67,7 +67,7 @@ class TransformerFinetune:
     def __init__(self, seed=0, model=None, preset=None, lr=None, batch_size=None, epochs=None, max_length=None,
                  warmup=None, grad_accum=1, weight_decay=0.01, loss="bce", focal_gamma=2.0, pos_weight=None,
                  select="macro_f1", log_every=50, eval_batch_size=128, min_epoch_size=0, init_from=None,
-                 freeze=False, device=None, resume=True):
+                 freeze=False, freeze_embeddings=False, device=None, resume=True):
         self.seed = seed
         self.model = model
         self.preset = preset
@@ -87,6 +87,7 @@ class TransformerFinetune:
         self.min_epoch_size = min_epoch_size
         self.init_from = init_from
         self.freeze = freeze
+        self.freeze_embeddings = freeze_embeddings
         self.device = device
         self.resume = resume
 
@@ -134,6 +135,8 @@ class TransformerFinetune:
         if self.freeze:
             for p in model.base_model.parameters():
                 p.requires_grad_(False)
+        if self.freeze_embeddings:  # ~30% less CPU per step: no gradient/AdamW update for the vocabulary matrix
+            model.get_input_embeddings().weight.requires_grad_(False)
         return tok, model, src, new_head
 
     # -- training -------------------------------------------------------------
@@ -182,6 +185,7 @@ class TransformerFinetune:
         resume_dir = run_dir / "resume" if run_dir else None
         ckpt_dir = run_dir / "checkpoint" if run_dir else None
         self.history_, best, best_state, self.best_epoch_, start, step = [], None, None, None, 1, 0
+        self._dev_cache = None
         self.resumed_from_ = None
         if resume_dir and self.resume and (resume_dir / "state.pt").is_file():
             state = torch.load(resume_dir / "state.pt", map_location="cpu", weights_only=False)
@@ -234,6 +238,7 @@ class TransformerFinetune:
                 score = -dev_loss if self.select == "loss" else _macro_f1(dev_proba, dev_Y, self.multi_label_)
             if best is None or (score is not None and score > best):
                 best, self.best_epoch_ = score, epoch
+                self._dev_cache = (_texts_key(dev_texts), dev_proba) if dev_enc is not None else None
                 best_state = {k: v.detach().to("cpu", copy=True) for k, v in net.state_dict().items()}
                 if ckpt_dir:
                     self._save_checkpoint(ckpt_dir, hp, src)
@@ -243,6 +248,8 @@ class TransformerFinetune:
 
         if best_state is not None:
             net.load_state_dict(best_state, strict=False)
+        if self.resumed_from_ is not None and self.best_epoch_ <= self.resumed_from_:
+            self._dev_cache = None  # best epoch's dev predictions were made before the interruption
         if resume_dir and resume_dir.exists():
             shutil.rmtree(resume_dir)  # the checkpoint holds the best weights; optimizer state is not needed
         self.checkpoint_ = str(ckpt_dir) if ckpt_dir else None
@@ -255,7 +262,7 @@ class TransformerFinetune:
 
     def _own_params(self):
         keys = ("grad_accum", "weight_decay", "loss", "focal_gamma", "pos_weight", "select", "min_epoch_size",
-                "init_from", "freeze", "seed")
+                "init_from", "freeze", "freeze_embeddings", "seed")
         return {k: getattr(self, k) for k in keys}
 
     def _loss_fn(self, Y):
@@ -339,6 +346,9 @@ class TransformerFinetune:
         texts = list(texts)
         if not texts:
             return np.zeros((0, self.n_labels_), dtype=np.float32)
+        cache = getattr(self, "_dev_cache", None)
+        if cache is not None and cache[0] == _texts_key(texts):  # the best epoch's dev predictions
+            return cache[1].copy()
         return self._predict(self._encode(texts))[0]
 
     # -- files ----------------------------------------------------------------
@@ -402,6 +412,13 @@ def _macro_f1(proba, Y, multi_label):
     thr = metrics.tune_thresholds(proba, Y) if multi_label else None
     pred = metrics.decide(proba, multi_label, thr)
     return metrics.evaluate(Y, pred, [str(i) for i in range(Y.shape[1])], multi_label)["macro_f1"]
+
+
+def _texts_key(texts):
+    h = hashlib.sha256()
+    for t in texts:
+        h.update(t.encode("utf-8", "surrogatepass") + b"\0")
+    return h.hexdigest()
 
 
 def _fingerprint(texts, Y, dev_texts, params):
