@@ -46,15 +46,13 @@ class EDA:
         self.ops = [op for op, value in zip(OPS, params.values()) if value > 0]
         if not self.ops:
             raise BenchError("eda: all of alpha_sr, alpha_ri, alpha_rs, p_rd are 0; set at least one above 0")
-        self._synonyms = None
+        from plugins import wordnet
+
+        self._synonyms = wordnet.load(verbose=True)  # fails here, before any work, when WordNet is missing
+        self._stop = wordnet.STOPWORDS
         self._words = {}  # token -> (bare synonyms, replacements shaped like the token), memoized
 
     def augment(self, texts, n, seed):
-        if self._synonyms is None:
-            from plugins import wordnet
-
-            self._synonyms = wordnet.load(verbose=True)
-            self._stop = wordnet.STOPWORDS
         return [self.variants(text, n, seed) for text in texts]
 
     def variants(self, text, n, seed):

@@ -18,7 +18,7 @@ from pathlib import Path
 from benchmark.errors import BenchError
 
 REPO = Path(__file__).resolve().parents[1]
-SETUP = "python scripts/setup_nltk_data.py (or `make setup`)"
+SETUP = "`python scripts/setup_nltk_data.py` (or `make setup`)"
 POS = {"n": "noun", "v": "verb", "a": "adj", "r": "adv"}
 # nltk.corpus.reader.wordnet.WordNetCorpusReader.MORPHOLOGICAL_SUBSTITUTIONS (copied so lookups need no NLTK)
 RULES = {
@@ -53,7 +53,7 @@ def find():
         if (root / "corpora" / "wordnet.zip").is_file():
             return root, [root / "corpora" / "wordnet.zip"]
     where = ", ".join(str(r) for r in search_roots()[:3])
-    raise BenchError(f"WordNet data not found (NLTK_DATA, {where}, ...): run `{SETUP}` to build ./nltk_data")
+    raise BenchError(f"WordNet data not found (NLTK_DATA, {where}, ...): run {SETUP} to build ./nltk_data")
 
 
 def fingerprint(files):
@@ -80,7 +80,7 @@ def build(root):
     try:
         wordnet = nltk.data.find("corpora/wordnet")
     except LookupError as exc:
-        raise BenchError(f"NLTK cannot open WordNet under {root}: run `{SETUP}`") from exc
+        raise BenchError(f"NLTK cannot open WordNet under {root}: run {SETUP}") from exc
 
     def lines(name):
         with wordnet.join(name).open() as f:

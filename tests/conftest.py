@@ -30,3 +30,23 @@ def home(tmp_path, monkeypatch):
     h = tmp_path / "home"
     monkeypatch.setenv("EMOBENCH_HOME", str(h))
     return h
+
+
+@pytest.fixture(scope="session")
+def nltk_data():
+    """An NLTK data folder with WordNet + stopwords (built once into ./nltk_data by scripts/setup_nltk_data.py)."""
+    import subprocess
+    import sys
+
+    root = ROOT / "nltk_data"
+    corpora = root / "corpora"
+    if not ((corpora / "wordnet" / "lexnames").is_file() and (corpora / "stopwords" / "english").is_file()):
+        done = subprocess.run([sys.executable, str(ROOT / "scripts" / "setup_nltk_data.py"), str(root)],
+                              capture_output=True, text=True)
+        if done.returncode:
+            pytest.fail(f"could not build NLTK data: {done.stderr.strip()}")
+    os.environ["NLTK_DATA"] = os.pathsep.join([str(root)] + [p for p in os.environ.get("NLTK_DATA", "").split(
+        os.pathsep) if p and p != str(root)])
+    if "nltk.data" in sys.modules and str(root) not in sys.modules["nltk.data"].path:
+        sys.modules["nltk.data"].path.insert(0, str(root))
+    return root
