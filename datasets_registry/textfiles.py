@@ -16,7 +16,8 @@ def read_text(path, encoding="utf-8", hint="re-save the file as UTF-8"):
         text = raw.decode(encoding)
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
-        raise DataError(path, f"not valid {encoding} (byte 0x{raw[exc.start]:02x}); {hint}", line) from None
+        name = "UTF-8" if encoding.lower().replace("_", "-") in ("utf-8", "utf8") else encoding
+        raise DataError(path, f"not valid {name} (byte 0x{raw[exc.start]:02x}); {hint}", line) from None
     except LookupError:
         raise DataError(path, f"unknown encoding '{encoding}'") from None
     if text.startswith("\ufeff"):

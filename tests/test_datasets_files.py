@@ -114,7 +114,7 @@ def _bad(tmp_path, rows):
         "label": ("\n".join(lines[:7] + [lines[7].rsplit(",", 1)[0] + ",happy"] + lines[8:]).encode(), 8,
                   "unknown label 'happy'"),
         "empty": ("\n".join(lines[:3] + ["   ,joy"] + lines[4:]).encode(), 4, "empty text"),
-        "latin1": ("\n".join(lines[:9] + ["caf\u00e9 au lait,joy"] + lines[10:]).encode("latin-1"), 10, "utf-8"),
+        "latin1": ("\n".join(lines[:9] + ["caf\u00e9 au lait,joy"] + lines[10:]).encode("latin-1"), 10, "not valid UTF-8"),
         "mixed": ("\n".join(lines[:4] + [lines[4].replace(",", "\t")] + lines[5:]).encode(), 5, "mixed delimiters"),
         "missing": (good.replace("text,label", "sentence,label", 1).encode(), 1, "missing column 'text'"),
     }
