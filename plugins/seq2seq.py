@@ -204,8 +204,9 @@ class BackTranslation:
         out = [[] for _ in texts]
         if n <= 0 or not texts:
             return out
+        self.backward.load()  # fail before any work if the second model is missing
         keep = [i for i, ok in zip(range(len(texts)), self.forward.fits(texts)) if ok and texts[i].strip()]
-        self.stats_["too_long"] += sum(1 for i, t in enumerate(texts) if t.strip()) - len(keep)
+        self.stats_["too_long"] += sum(1 for t in texts if t.strip()) - len(keep)
         src = [texts[i] for i in keep]
         seeds = [[_seed(seed, t, j, "pivot") for j in range(n)] for t in src]
         pivots = self.forward.generate(src, n, self.mode, self.num_beams, seeds, self.top_k, self.temperature)

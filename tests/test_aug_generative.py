@@ -39,7 +39,7 @@ def make(name, tiny, **extra):
     return plugins.get("augmenter", name).create(**params(name, tiny), **extra)
 
 
-@pytest.mark.parametrize("name,copies", [("contextual-mlm", 2), ("back-translation", 1), ("paraphrase", 2)])
+@pytest.mark.parametrize("name,copies", [("contextual-mlm", 2), ("back-translation", 1), ("paraphrase", 1)])
 def test_bench_run_end_to_end(home, data_dir, tiny, name, copies):
     args = ["run", "-d", "goemotions", "-a", name, "--limit", str(LIMIT), "--aug-copies", str(copies), "-q"]
     for k, v in params(name, tiny).items():
@@ -62,14 +62,14 @@ def test_bench_run_end_to_end(home, data_dir, tiny, name, copies):
 
 @pytest.mark.parametrize("name", ["contextual-mlm", "back-translation", "paraphrase"])
 def test_deterministic_and_aligned(tiny, name):
-    texts = goemotions_texts(24, seed=3)
+    texts = goemotions_texts(16, seed=3)
     a = make(name, tiny).augment(texts, 3, seed=5)
     b = make(name, tiny).augment(texts, 3, seed=5)  # fresh instance, same seed
     assert a == b
     assert len(a) == len(texts) and all(isinstance(v, list) and len(v) <= 3 for v in a)
     assert sum(map(len, a)) > len(texts)
     # each text's copies depend only on that text: reversing the batch reverses the output
-    assert make(name, tiny).augment(texts[::-1], 3, seed=5) == a[::-1]
+    assert make(name, tiny, batch_size=5).augment(texts[::-1], 3, seed=5) == a[::-1]
     for text, variants in zip(texts, a):
         assert text not in variants and len(set(variants)) == len(variants)
     if name != "paraphrase":  # beam search needs no seed; the samplers do
