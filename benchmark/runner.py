@@ -281,7 +281,7 @@ def cross_eval_data(cfg, train_data):
         raise BenchError(
             f"--eval-dataset {cfg.eval_dataset}: label spaces differ ({len(train_data.label_names)} vs "
             f"{len(B.label_names)} labels); pass --label-space ekman or sentiment")
-    seen = {s: {overlap_key(t) for t in train_data.texts(s)} for s in ("train", "validation")}
+    seen = {s: {overlap_key(t) for t in train_data.texts(s)} for s in ("train", "validation", "test")}
     texts, Y = B.texts("test"), B.Y("test")
     keys = [overlap_key(t) for t in texts]
     in_train = [k in seen["train"] for k in keys]
@@ -289,6 +289,7 @@ def cross_eval_data(cfg, train_data):
     keep = [i for i in range(len(texts)) if not (in_train[i] or in_dev[i])]
     overlap = {"eval_test_rows": len(texts), "overlap_with_train": sum(in_train),
                "overlap_with_validation": sum(in_dev), "excluded": len(texts) - len(keep),
+               "overlap_with_test": sum(k in seen["test"] for k in keys),  # reported only: A's test never trains
                "normalisation": "html unescape, lowercase, @mention->@user, whitespace"}
     if not keep:
         raise BenchError(f"--eval-dataset {cfg.eval_dataset}: every test text also occurs in {cfg.dataset}'s "
@@ -297,5 +298,6 @@ def cross_eval_data(cfg, train_data):
     rows["test"] = ([texts[i] for i in keep], Y[keep])
     note = (f"eval {cfg.eval_dataset}: {overlap['excluded']} of {len(texts)} test texts also occur in "
             f"{cfg.dataset} (train {overlap['overlap_with_train']}, validation "
-            f"{overlap['overlap_with_validation']}) and were excluded")
+            f"{overlap['overlap_with_validation']}) and were excluded; {overlap['overlap_with_test']} occur in "
+            f"{cfg.dataset}'s test split (not used for training, kept)")
     return replace_splits(B, rows, notes=[f"eval {cfg.eval_dataset}: {n}" for n in B.notes] + [note]), overlap
