@@ -154,7 +154,9 @@ def _normalized(p, cfg, values):
     try:
         return runner.normalize(cfg, runner.resolve(cfg))  # same path as runner.run: same ids
     except BenchError as exc:
-        raise DataError(p.path, f"cell {_desc(values)}: {exc}") from None
+        m = re.search(r"unknown [\w-]+ '([^']+)'", str(exc))
+        line = p.line_of_value(m.group(1)) if m else None
+        raise DataError(p.path, f"cell {_desc(values)}: {exc}", line) from None
 
 
 def _resolve(p, items, name, resources):
@@ -195,6 +197,12 @@ class _Parser:
         pat = re.compile(rf'^\s*(\[+\s*)?"?{re.escape(key)}"?\s*(=|\]|\.)')
         for n, line in enumerate(self.text.splitlines(), 1):
             if pat.match(line):
+                return n
+        return None
+
+    def line_of_value(self, value):
+        for n, line in enumerate(self.text.splitlines(), 1):
+            if f'"{value}"' in line or f"'{value}'" in line:
                 return n
         return None
 

@@ -82,7 +82,7 @@ seed = 1
     ("[fixd]\ndataset = 'goemotions'\n", "did you mean 'fixed'", 1),
     ("[fixed]\ndataset = 'goemotions'\n\nseed = '1'\n", "'seed' must be an integer", 4),
     ("[fixed]\ndataset = 'goemotions'\n[axes]\nmodel = ['tfidf-logreg', 'tfidf-logreq']\n",
-     "Did you mean 'tfidf-logreg'", None),
+     "Did you mean 'tfidf-logreg'", 4),
     ("[axes]\nseed = [0]\n", "no dataset", None),
 ])
 def test_bad_files_name_file_and_line(tmp_path, text, needle, line):
