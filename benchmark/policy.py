@@ -42,11 +42,13 @@ def plan(Y, scope="all", copies=4, target=None):
 
 def apply(augmenter, texts, Y, seed, scope="all", copies=4, target=None, name="augmenter", progress=False,
           batch_size=2048):
-    """Augment the train split. Returns (texts, Y, stats) with originals first, then the copies."""
+    """Augment the train split. Returns (texts, Y, stats) with originals first, then the copies.
+
+    ``stats["_source"]`` lists the original row of each copy; it is private (the runner drops it)."""
     Y = np.asarray(Y)
     stats = {"before": _counts(Y), "n_before": len(texts)}
     if augmenter is None:
-        stats.update(after=stats["before"], n_after=len(texts), generated=0)
+        stats.update(after=stats["before"], n_after=len(texts), generated=0, _source=[])
         return list(texts), Y, stats
     want = plan(Y, scope, copies, target)
     rows = np.flatnonzero(want > 0)
@@ -77,7 +79,8 @@ def apply(augmenter, texts, Y, seed, scope="all", copies=4, target=None, name="a
     Y_new = Y[np.asarray(new_rows, dtype=np.int64)] if new_rows else Y[:0]
     out_texts, out_Y = list(texts) + new_texts, np.concatenate([Y, Y_new])
     stats.update(after=_counts(out_Y), n_after=len(out_texts), generated=len(new_texts),
-                 scope=scope, copies=copies, target=target)
+                 scope=scope, copies=copies, target=target,
+                 _source=new_rows)  # private: source row of each copy (for the filter); dropped before storing
     return out_texts, out_Y, stats
 
 

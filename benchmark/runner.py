@@ -126,6 +126,10 @@ def resolve(cfg: RunConfig):
         raise BenchError(f"unknown --label-space '{cfg.label_space}'. Valid choices: {', '.join(labelspace.SPACES)}")
     if cfg.augmenter != "none":
         aug_policy.plan(np.zeros((0, 1)), cfg.aug_scope, cfg.aug_copies, cfg.aug_target)
+        if cfg.aug_filter:
+            from benchmark.augfilter import parse
+
+            parse(cfg.aug_filter)
     return specs
 
 
@@ -167,19 +171,13 @@ def run(cfg: RunConfig, store, force=False, progress=False, log=print):
         log(note)
     t = lap("load", t)
 
-    train_texts, train_Y = data.texts("train"), data.Y("train")
-    augmenter = None
-    if cfg.augmenter != "none":
-        augmenter = _call("augmenter", cfg.augmenter, specs["augmenter"].create, **cfg.augmenter_params)
-    train_texts, train_Y, aug_stats = aug_policy.apply(
-        augmenter, train_texts, train_Y, cfg.seed, cfg.aug_scope, cfg.aug_copies, cfg.aug_target,
-        name=cfg.augmenter, progress=progress)
-    if augmenter is not None and cfg.aug_filter:
-        from benchmark.augfilter import filter_augmented
+    # augment the train split (policy + on-disk cache of augmented sets + optional semantic filter)
+    from benchmark.augcache import augment_train
 
-        train_texts, train_Y, fstats = filter_augmented(data.texts("train"), train_texts, train_Y, cfg.aug_filter,
-                                                        progress=progress)
-        aug_stats.update(fstats)
+    train_texts, train_Y, aug_stats = augment_train(
+        cfg, specs["augmenter"], data.texts("train"), data.Y("train"), progress=progress, log=log,
+        create=lambda **p: _call("augmenter", cfg.augmenter, specs["augmenter"].create, **p))
+    aug_stats.pop("_source", None)
     aug_stats["label_names"] = data.label_names
     aug_stats["train_hash"] = texts_hash(train_texts)  # sha256 of the augmented train texts, in order
     t = lap("augment", t)
