@@ -24,6 +24,15 @@ def test_overlap_key_matches_tweeteval_anonymisation():
     assert overlap_key("happy") != overlap_key("sad")
 
 
+@pytest.fixture(autouse=True, scope="module")
+def one_thread():
+    """Small fits: BLAS threads only add contention on the shared test machine."""
+    from threadpoolctl import threadpool_limits
+
+    with threadpool_limits(1):
+        yield
+
+
 @pytest.fixture(scope="module")
 def semeval_csv(data_dir, tmp_path_factory):
     """300 real SemEval-2018 test tweets (raw @mentions) with one Ekman-mappable label, as a CSV dataset."""
