@@ -19,8 +19,13 @@ class Interrupted(Exception):
     pass
 
 
+_BUILT = {}
+
+
 def tiny_bert(path, seed=0):
-    """A random 2-layer, hidden-32 BERT with a real tokenizer, saved like a hub model."""
+    """A random 2-layer, hidden-32 BERT with a real tokenizer, saved like a hub model (built once per session)."""
+    if seed in _BUILT:
+        return _BUILT[seed]
     import torch
     from tiny_models import goemotions_texts, wordpiece_tokenizer
     from transformers import BertConfig, BertModel
@@ -32,6 +37,7 @@ def tiny_bert(path, seed=0):
         torch.manual_seed(seed)
         BertModel(cfg).save_pretrained(path)
     tok.save_pretrained(path)
+    _BUILT[seed] = str(path)
     return str(path)
 
 
