@@ -72,7 +72,11 @@ def read_card(path):
     try:
         card = tomllib.loads(read_text(path))
     except tomllib.TOMLDecodeError as exc:
-        raise DataError(path, f"not valid TOML: {exc}") from None
+        import re
+
+        found = re.search(r"\(at line (\d+), column \d+\)$", str(exc))
+        msg = str(exc)[: found.start()].strip() if found else str(exc)
+        raise DataError(path, f"not valid TOML: {msg}", int(found.group(1)) if found else None) from None
     for key in card:
         if key not in CARD_KEYS:
             raise DataError(path, unknown_message("card key", key, sorted(CARD_KEYS)))
