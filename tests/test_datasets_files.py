@@ -173,3 +173,14 @@ def test_label_sep_option_becomes_a_dataset_param(tmp_path, home, capsys):
     p = run["config"]["dataset_params"]
     assert (p["text_column"], p["label_column"], p["label_sep"]) == ("tweet", "emotions", ";")
     assert run["metrics"]["multi_label"] and run["metrics"]["label_names"] == ["anger", "joy", "love"]
+
+
+def test_bad_cards_name_file_and_line(tmp_path, rows, capsys):
+    write_csv(tmp_path / "sample.csv", rows[:40])
+    (tmp_path / "typo.toml").write_text('name = "x"\nlabel_colum = "label"\n[splits]\nfile = "sample.csv"\n')
+    (tmp_path / "broken.toml").write_text('name = "x"\n[splits\nfile = "sample.csv"\n')
+    (tmp_path / "nofile.toml").write_text('[splits]\ntrain = "train.csv"\ntest = "sample.csv"\n')
+    for name, words in (("typo", "Did you mean 'label_column'?"), ("broken", "broken.toml:2: not valid TOML"),
+                        ("nofile", "train.csv: file not found")):
+        code, _, err = bench("run", "-q", "-d", str(tmp_path / f"{name}.toml"), capsys=capsys)
+        assert code != 0 and err.count("\n") == 1 and words in err, err
