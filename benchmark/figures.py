@@ -43,7 +43,15 @@ def save(fig, out, name):
 
 # -- label distributions ---------------------------------------------------------------------------------
 def distributions(runs, out):
-    """Train label counts before augmentation and after each augmenter (from the runs' ``aug_stats``)."""
+    """Train label counts of the original and augmented train sets (from the runs' ``aug_stats``).
+
+    Uses the augmenters area's ``benchmark.figures_dist.from_runs`` (the paper's distribution_original /
+    _fullaug / _minority, PNG) when installed; otherwise one PNG+SVG per augmenter config.
+    """
+    from_runs = _optional("benchmark.figures_dist", "from_runs")
+    if from_runs is not None:
+        return [Path(p) for key, task_runs in lb.by_task(runs).items()
+                for p in from_runs(task_runs, out, prefix=f"distribution_{task_slug(key)}")]
     written = []
     for key, task_runs in lb.by_task(runs).items():
         stats = [r for r in task_runs if (r.get("aug_stats") or {}).get("before")]
