@@ -83,9 +83,14 @@ CACHE_SQL = """CREATE TABLE IF NOT EXISTS bootstrap (
 
 def run_scores(store, run, n_boot=N_BOOT, seed=SEED):
     """Bootstrap macro-F1 distribution of one run, cached in the store (table ``bootstrap``)."""
-    store.conn.execute(CACHE_SQL)
-    q = "SELECT created, scores FROM bootstrap WHERE run_id=? AND n_boot=? AND seed=?"
-    hit = store.conn.execute(q, (run["run_id"], n_boot, seed)).fetchone()
+    import sqlite3
+
+    try:
+        store.conn.execute(CACHE_SQL)
+        q = "SELECT created, scores FROM bootstrap WHERE run_id=? AND n_boot=? AND seed=?"
+        hit = store.conn.execute(q, (run["run_id"], n_boot, seed)).fetchone()
+    except sqlite3.Error:  # read-only store: no cache
+        hit = None
     if hit and hit[0] == run["created"]:
         return np.frombuffer(hit[1], dtype=np.float32)
     Y, P = decisions(store, run)
@@ -93,7 +98,7 @@ def run_scores(store, run, n_boot=N_BOOT, seed=SEED):
     try:
         store.conn.execute("INSERT OR REPLACE INTO bootstrap VALUES (?, ?, ?, ?, ?)",
                            (run["run_id"], run["created"], n_boot, seed, scores.tobytes()))
-    except Exception:  # a read-only or busy store just means no cache
+    except sqlite3.Error:  # a read-only or busy store just means no cache
         pass
     return scores
 
