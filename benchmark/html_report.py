@@ -116,7 +116,7 @@ def run_detail(run):
                    if isinstance(m["test"].get(k), (int, float))]
     per = [[lab, m["test"]["support"].get(lab), lb.Num(m["test"]["per_label_f1"].get(lab), digits=3)]
            for lab in m.get("label_names", [])]
-    attrs = "".join(f' {k}="{esc(v)}"' for k, v in _attrs(run).items()).replace("data-", "data-task-")
+    attrs = f' data-task-dataset="{esc(run["dataset"])}" data-task-taxonomy="{esc(run.get("taxonomy") or "")}"'
     return (f'<details id="run-{rid}"{attrs}><summary>{title}</summary>'
             f"<h4>config</h4>{_json_pre(run['config'])}"
             f"<h4>metrics</h4>{lb.html_table(['metric', 'dev', 'test'], metric_rows)}"
