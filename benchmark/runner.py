@@ -175,8 +175,7 @@ def run(cfg: RunConfig, store, force=False, progress=False, log=print):
     from benchmark.augcache import augment_train
 
     train_texts, train_Y, aug_stats = augment_train(
-        cfg, specs["augmenter"], data.texts("train"), data.Y("train"), progress=progress, log=log,
-        create=lambda **p: _call("augmenter", cfg.augmenter, specs["augmenter"].create, **p))
+        cfg, specs["augmenter"], data.texts("train"), data.Y("train"), progress=progress, log=log)
     aug_stats.pop("_source", None)
     aug_stats["label_names"] = data.label_names
     aug_stats["train_hash"] = texts_hash(train_texts)  # sha256 of the augmented train texts, in order

@@ -53,22 +53,25 @@ class Neighbours:
         return tuple(self.words[j] for j in self.nn[i, :k][keep])
 
 
-def compute(vocab, k, chunk=1024):
+def compute(vocab, k, chunk=2048):
+    """(words, unit vectors, nn, sims) for the first ``vocab`` word-like rows (torch top-k, chunked)."""
+    import torch
+
     words, matrix = vectors()
     rows = [i for i, w in enumerate(words) if WORDLIKE.match(w)][:vocab]
     keep = [words[i] for i in rows]
     X = np.asarray(matrix[rows], dtype=np.float32)
     X /= np.maximum(np.linalg.norm(X, axis=1, keepdims=True), 1e-8)
+    T = torch.from_numpy(X)
     nn = np.empty((len(rows), k), dtype=np.int32)
     sims = np.empty((len(rows), k), dtype=np.float32)
-    for start in range(0, len(rows), chunk):
-        S = X[start: start + chunk] @ X.T
-        S[np.arange(len(S)), np.arange(start, start + len(S))] = -np.inf  # not its own neighbour
-        top = np.argpartition(-S, k, axis=1)[:, :k]
-        part = np.take_along_axis(S, top, axis=1)
-        order = np.argsort(-part, axis=1, kind="stable")
-        nn[start: start + chunk] = np.take_along_axis(top, order, axis=1)
-        sims[start: start + chunk] = np.take_along_axis(part, order, axis=1)
+    with torch.no_grad():
+        for start in range(0, len(rows), chunk):
+            S = T[start: start + chunk] @ T.T
+            S[torch.arange(len(S)), torch.arange(start, start + len(S))] = -2.0  # not its own neighbour
+            top = torch.topk(S, k, dim=1)  # sorted, best first
+            nn[start: start + chunk] = top.indices.numpy()
+            sims[start: start + chunk] = top.values.numpy()
     return keep, X, nn, sims
 
 
