@@ -92,12 +92,13 @@ class EDA:
         return hit
 
     def replace(self, tokens, rng):
-        cands = [t for t in dict.fromkeys(tokens) if self.word(t)[1]]
+        words, word = self._words, self.word
+        cands = [t for t in dict.fromkeys(tokens) if (words.get(t) or word(t))[1]]
         if not cands:
             return tokens
         rng.shuffle(cands)
         k = max(1, int(self.alpha_sr * len(tokens)))
-        new = {t: rng.choice(self.word(t)[1]) for t in cands[:k]}
+        new = {t: rng.choice(words[t][1]) for t in cands[:k]}
         return [new.get(t, t) for t in tokens]
 
     def insert(self, tokens, rng):
@@ -105,7 +106,8 @@ class EDA:
         adds = []
         for _ in range(k):
             for _try in range(10):
-                syns = self.word(tokens[rng.randrange(len(tokens))])[0]
+                tok = tokens[rng.randrange(len(tokens))]
+                syns = (self._words.get(tok) or self.word(tok))[0]
                 if syns:
                     adds.append((rng.randrange(len(tokens) + 1), rng.choice(syns)))
                     break
