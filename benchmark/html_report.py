@@ -147,8 +147,8 @@ def render(store, out, figures=True):
                      "(1000 resamples). n: seeds. Bold: best within the same dataset, taxonomy and limit.</p>"
                      + lb.html_table(headers, table, lb.best_columns(headers), [_attrs(r) for r in rows],
                                      row_groups=[lb.row_task(r) for r in rows]))
-        prow = lb.rows_for(runs, per_seed=True)
-        headers, table = lb.table_for(prow, per_seed=True)
+        prow = lb.add_ci(lb.rows_for(runs, per_seed=True), runs, store)
+        headers, table = lb.table_for(prow, per_seed=True, ci=True)
         parts.append("<h2 id=\"runs\">Runs</h2>" + _html_with_links(headers, table, [_attrs(r) for r in prow]))
         headers, table = matrix_table(runs)
         parts.append("<h2 id=\"matrix\">Cross-dataset matrix (test macro-F1)</h2>" + lb.html_table(headers, table, headers))
