@@ -78,7 +78,7 @@ def build(root):
     if str(root) not in nltk.data.path:
         nltk.data.path.insert(0, str(root))
     try:
-        wordnet = nltk.data.find("corpora/wordnet")
+        wordnet = nltk.data.find("corpora/wordnet/", paths=[str(root)])  # "/" also finds wordnet.zip
     except LookupError as exc:
         raise BenchError(f"NLTK cannot open WordNet under {root}: run {SETUP}") from exc
 
