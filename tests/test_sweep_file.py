@@ -133,7 +133,7 @@ def test_examples_parse(data_dir):
                 continue  # an optional plugin is not installed here
             raise
         assert sw.cells, path
-        if path.name == "goemotions-augmentation.toml":
+        if path.name == "paper_augmentation.toml":
             # 3 taxonomies x 3 seeds x (none + 3 augmenters x 2 scopes)
             assert len(sw.cells) == 63 and sw.merged == 9
 
