@@ -96,7 +96,7 @@ def glove_embedding(vocab=50000):
     return WordEmbedding(table.vectors, dict(table.index), dict(enumerate(table.words)), nn_matrix=nn)
 
 
-def build(recipe, n, pct_words_to_swap=0.1, max_candidates=50, min_cos_sim=0.8):
+def build(recipe, n, pct_words_to_swap=0.1, max_candidates=50, min_cos_sim=0.8, vocab=50000):
     """The TextAttack augmenter for ``recipe`` giving up to ``n`` copies per text."""
     import_textattack()
     from textattack import augmentation as A
@@ -119,7 +119,7 @@ def build(recipe, n, pct_words_to_swap=0.1, max_candidates=50, min_cos_sim=0.8):
             from textattack.constraints.semantics import WordEmbeddingDistance
             from textattack.transformations import WordSwapEmbedding
 
-            emb = glove_embedding()
+            emb = glove_embedding(vocab)
             aug = A.Augmenter(WordSwapEmbedding(max_candidates=max_candidates, embedding=emb),
                               constraints=DEFAULT_CONSTRAINTS + [WordEmbeddingDistance(emb, min_cos_sim=min_cos_sim)],
                               **kw)
@@ -162,19 +162,22 @@ def text_seed(seed, text):
 
 
 class TextAttackAugmenter:
-    def __init__(self, recipe, pct_words_to_swap=0.1, max_candidates=50, min_cos_sim=0.8):
+    def __init__(self, recipe, pct_words_to_swap=0.1, max_candidates=50, min_cos_sim=0.8, vocab=50000):
         if recipe not in RECIPES:
             raise BenchError(f"unknown TextAttack recipe '{recipe}'. Valid choices: {', '.join(RECIPES)}")
         if isinstance(pct_words_to_swap, bool) or not isinstance(pct_words_to_swap, (int, float)) \
                 or not 0 < pct_words_to_swap <= 1:
             raise BenchError(f"textattack:{recipe}: pct_words_to_swap must be in (0, 1], got {pct_words_to_swap!r}")
         self.recipe, self.pct_words_to_swap = recipe, pct_words_to_swap
-        self.max_candidates, self.min_cos_sim = max_candidates, min_cos_sim
+        self.max_candidates, self.min_cos_sim, self.vocab = max_candidates, min_cos_sim, vocab
+        if not isinstance(max_candidates, int) or not 1 <= max_candidates <= 50:
+            raise BenchError(f"textattack:{recipe}: max_candidates must be an integer in [1, 50], got {max_candidates!r}")
         self._built = {}
 
     def augmenter(self, n):
         if n not in self._built:
-            self._built[n] = build(self.recipe, n, self.pct_words_to_swap, self.max_candidates, self.min_cos_sim)
+            self._built[n] = build(self.recipe, n, self.pct_words_to_swap, self.max_candidates, self.min_cos_sim,
+                                   self.vocab)
         return self._built[n]
 
     def augment(self, texts, n, seed):
