@@ -29,7 +29,7 @@ def sweep(file, dry_run, retry_failed, executor, max_workers, ray_address, quiet
         head = (f"sweep {spec.name}: {len(spec.cells)} cells{merged}: {n_done} done, {n_failed} failed, "
                 f"{n_pending} pending")
         if dry_run:
-            _list(spec, st)
+            _list(spec, st, sw.errors(store, [c.run_id for c in spec.cells if st.get(c.run_id) == "failed"]))
             click.echo(head)
             click.echo(f"store: {store.path}")
             return
@@ -54,13 +54,16 @@ def sweep(file, dry_run, retry_failed, executor, max_workers, ray_address, quiet
             sys.exit(1)
 
 
-def _list(spec, st):
+def _list(spec, st, errors):
     from tabulate import tabulate
 
     keys = spec.varying()
     rows = [[i + 1, c.run_id, st.get(c.run_id, "pending")] + [_cell(c.values.get(k)) for k in keys]
             for i, c in enumerate(spec.cells)]
-    click.echo(tabulate(rows, headers=["#", "run_id", "status"] + keys))
+    if errors:
+        for row, c in zip(rows, spec.cells):
+            row.append((errors.get(c.run_id) or "").split("\n")[0][:100])
+    click.echo(tabulate(rows, headers=["#", "run_id", "status"] + keys + (["error"] if errors else [])))
 
 
 def _cell(v):

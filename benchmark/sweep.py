@@ -62,7 +62,7 @@ class Sweep:
         return [k for k in keys if len({json.dumps(c.values.get(k), sort_keys=True) for c in self.cells}) > 1]
 
     def describe(self, cell):
-        return " ".join(f"{k}={show(cell.values.get(k))}" for k in self.varying()) or cell.run_id
+        return " ".join(f"{k}={show(cell.values.get(k))}" for k in self.varying()) or _desc(cell.values)
 
 
 def show(v):
@@ -275,6 +275,12 @@ def _hint(name, choices):
 def statuses(store, run_ids):
     """``{run_id: status}`` for the ids that have a row, in one query."""
     q = "SELECT run_id, status FROM runs WHERE run_id IN (SELECT value FROM json_each(?))"
+    return dict(store.conn.execute(q, (json.dumps(list(run_ids)),)).fetchall())
+
+
+def errors(store, run_ids):
+    """``{run_id: error}`` of the given failed runs, in one query."""
+    q = "SELECT run_id, error FROM runs WHERE status='failed' AND run_id IN (SELECT value FROM json_each(?))"
     return dict(store.conn.execute(q, (json.dumps(list(run_ids)),)).fetchall())
 
 
