@@ -91,6 +91,9 @@ def load(path):
         if key not in SECTIONS:
             p.fail(f"unknown section '{key}'{_hint(key, SECTIONS)}. Valid: {', '.join(SECTIONS)}", key)
     fixed = p.flatten(p.table(doc, "fixed"), "fixed")
+    for k, v in fixed.items():
+        if isinstance(v, list) and k.split(".")[0] in PARAMS:
+            p.fail(f"[fixed]: '{k}' is a list; lists of values go in [axes]", k.split(".")[-1])
     # the main grid ([fixed] x [axes]); without [axes], [[include]]/[[transfer]] alone define the cells
     main = "axes" in doc or not (doc.get("include") or doc.get("transfer"))
     grids = [(fixed, p.axes(p.table(doc, "axes"), "axes"))] if main else []
