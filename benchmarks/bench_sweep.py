@@ -5,6 +5,7 @@
 2. Speed-up of `--max-workers 2` over `--max-workers 1` on the same sweep (fresh stores).
 
     python benchmarks/bench_sweep.py [--cells 50] [--speedup-cells 8] [--speedup-limit 1000]
+    python benchmarks/bench_sweep.py --table examples/paper_augmentation.toml   # its results (EMOBENCH_HOME)
 """
 import argparse
 import os
@@ -36,6 +37,40 @@ def bench(args, home, check=True):
     return wall, out
 
 
+def table(path):
+    """Test macro-F1 of a sweep's finished cells: rows taxonomy, columns augmenter[scope]."""
+    from tabulate import tabulate
+
+    from benchmark import sweep
+    from benchmark.store import Store
+
+    sw = sweep.load(path)
+    with Store() as store:
+        st = sweep.statuses(store, [c.run_id for c in sw.cells])
+        rows = [store.get(c.run_id) for c in sw.cells if st.get(c.run_id) == "done"]
+    def column(cfg):
+        return cfg["augmenter"] + ("" if cfg["augmenter"] == "none" else f" [{cfg['aug_scope']}]")
+
+    cols, cells = [], {}
+    for c in sw.cells:
+        col = column(c.cfg.identity())
+        cols += [col] if col not in cols else []
+    for r in rows:
+        cells.setdefault((r["taxonomy"], column(r["config"])), []).append(r["metrics"]["test"]["macro_f1"])
+    taxes = [t for t in ("original", "ekman", "group") if any(k[0] == t for k in cells)]
+    out = [[t] + [_fmt(cells.get((t, c))) for c in cols] for t in taxes]
+    print(f"{len(rows)} of {len(sw.cells)} cells done; test macro-F1, mean ± std over seeds (n seeds)")
+    print(tabulate(out, headers=["taxonomy"] + cols, tablefmt="github"))
+
+
+def _fmt(xs):
+    import numpy as np
+
+    if not xs:
+        return ""
+    return f"{np.mean(xs):.4f} ± {np.std(xs):.4f} ({len(xs)})" if len(xs) > 1 else f"{xs[0]:.4f} (1)"
+
+
 def load():
     return " ".join(f"{x:.1f}" for x in os.getloadavg())
 
@@ -49,9 +84,13 @@ def main():
     ap.add_argument("--speedup-limit", type=int, default=1000)
     ap.add_argument("--skip-speedup", action="store_true")
     ap.add_argument("--skip-rerun", action="store_true")
+    ap.add_argument("--table", metavar="SWEEP.toml", help="only print the test macro-F1 table of a sweep's "
+                    "finished cells (taxonomy x augmenter/scope, mean ± std over seeds)")
     ap.add_argument("--threads", type=int, help="set OMP/OPENBLAS/MKL_NUM_THREADS for every worker "
                     "(default: the sweep's CPUs / workers)")
     a = ap.parse_args()
+    if a.table:
+        return table(a.table)
     if a.threads:
         for var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
             os.environ[var] = str(a.threads)
