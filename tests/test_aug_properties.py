@@ -15,7 +15,7 @@ from tiny_models import FakeChat, goemotions_texts, tiny_models
 
 from benchmark import plugins
 
-N, SEED, DEADLINE_S = 2, 7, 60
+N, SEED, DEADLINE_S, WARMUP_S = 2, 7, 30, 120
 LONG = " ".join(" ".join(goemotions_texts(600, seed=11)).split()[:5000])
 CASES = {
     "empty": "",
@@ -83,6 +83,8 @@ def check(out, texts, name):
 @pytest.mark.parametrize("name", NAMES)
 def test_augmenter_properties(name, chat, tmp_path_factory, monkeypatch):
     aug = plugins.get("augmenter", name).create(**params(name, chat, tmp_path_factory, monkeypatch))
+    with deadline(WARMUP_S, f"{name} warming up (loading models, building caches)"):
+        aug.augment(["a warm-up text"], 1, 0)
     single = {}
     for case, text in CASES.items():
         with deadline(DEADLINE_S, f"{name} on {case}"):
