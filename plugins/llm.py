@@ -4,6 +4,7 @@
 environment variable, bounded concurrency, limited retries with exponential backoff on 429/5xx and
 connection errors, and an on-disk cache of every request and response keyed by a hash of the request
 (URL + body, never the key). A cached request is never sent again.
+``ChatClient.stats`` counts HTTP attempts (``sent``), cache hits, retries and requests that failed for good.
 """
 import hashlib
 import json
