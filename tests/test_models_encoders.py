@@ -16,8 +16,8 @@ from benchmark.store import Store
 LIMIT = 120  # rows per split: every test here embeds the same 360 texts (the session cache is shared)
 
 
-def go(store, model, limit=LIMIT, **params):
-    row, _ = run(RunConfig(dataset="goemotions", model=model, model_params=params, limit=limit), store,
+def go(db, model, limit=LIMIT, **params):
+    row, _ = run(RunConfig(dataset="goemotions", model=model, model_params=params, limit=limit), db,
                  log=lambda m: None)
     return row
 
@@ -173,6 +173,16 @@ def test_ensemble_of_stored_runs_averages_their_probabilities(stored):
     wp = store.arrays(w["run_id"])["test_proba"].astype(np.float32)
     expect = 0.75 * parts[0]["test_proba"].astype(np.float32) + 0.25 * parts[1]["test_proba"].astype(np.float32)
     np.testing.assert_allclose(wp, expect, atol=2e-3)
+
+
+def test_ensemble_reads_members_from_another_store(stored, tmp_path):
+    store, rows = stored
+    ids = ",".join(rows[k]["run_id"][:8] for k in ("tfidf", "mlp"))  # unique prefixes work too
+    with Store(tmp_path / "other.sqlite") as other:
+        ens = go(other, "ensemble", members=ids, store=str(store.path))
+        got = other.arrays(ens["run_id"])["test_proba"].astype(np.float32)
+    mean = np.mean([store.arrays(rows[k]["run_id"])["test_proba"].astype(np.float32) for k in ("tfidf", "mlp")], 0)
+    np.testing.assert_allclose(got, mean, atol=2e-3)
 
 
 def test_ensemble_refuses_runs_with_different_test_sets(stored, capsys):
