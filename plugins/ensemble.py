@@ -37,7 +37,8 @@ class Ensemble:
         n = len(members or models)
         w = [float(x) for x in _names(self.weights)] if self.weights is not None else [1.0] * n
         if len(w) != n or min(w) < 0 or sum(w) <= 0:
-            raise BenchError(f"ensemble: weights must be {n} non-negative numbers with a positive sum, got {self.weights}")
+            raise BenchError(f"ensemble: weights must be {n} non-negative numbers with a positive sum, "
+                             f"got {self.weights}")
         self.weights_ = np.asarray(w, dtype=np.float32) / sum(w)
         self.n_labels_ = np.asarray(Y).shape[1]
         if members:

@@ -99,8 +99,8 @@ class ZeroShot:
                                       concurrency=self.concurrency, retries=self.retries, timeout=self.timeout,
                                       what="zero-shot-llm")
             self.info_ = {"backend": "llm", "base_url": self.client_.base_url, "model": self.llm_model,
-                          "requests": 0, "replies_without_valid_label": 0, "invalid_labels": 0,
-                          "invalid_examples": [], "client": self.client_.stats}
+                          "requests": 0, "failed_requests": 0, "replies_without_valid_label": 0,
+                          "invalid_labels": 0, "invalid_examples": [], "client": self.client_.stats}
         return self
 
     def predict_proba(self, texts):
@@ -127,12 +127,18 @@ class ZeroShot:
         return msgs, {"temperature": 0, "max_tokens": int(self.max_tokens), "seed": int(self.seed)}
 
     def _llm_scores(self, texts):
-        replies = self.client_.chat_many([self._request(t) for t in texts], errors="raise")
+        replies = self.client_.chat_many([self._request(t) for t in texts], errors="return")
+        failed = [r for r in replies if isinstance(r, Exception)]
+        if failed and len(failed) == len(replies):
+            raise failed[0]
         P = np.zeros((len(texts), len(self.label_names_)), dtype=np.float32)
         index = {n.lower(): j for j, n in enumerate(self.label_names_)}
         info = self.info_
         info["requests"] += len(texts)
+        info["failed_requests"] += len(failed)  # scored 0 for every label
         for i, reply in enumerate(replies):
+            if isinstance(reply, Exception):
+                continue
             valid, invalid = parse_labels(reply, index)
             P[i, valid] = 1.0
             if not valid:

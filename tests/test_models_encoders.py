@@ -103,6 +103,9 @@ class FakeChat(BaseHTTPRequestHandler):
         prompt = body["messages"][-1]["content"]
         text = prompt.rsplit("Text: ", 1)[1]
         FakeChat.calls.append(text)
+        if text.startswith("fail"):
+            self.send_error(400, "bad request")
+            return
         reply = REPLIES[sum(map(ord, text)) % len(REPLIES)]
         out = json.dumps({"choices": [{"message": {"role": "assistant", "content": reply}}]}).encode()
         self.send_response(200)
@@ -145,6 +148,11 @@ def test_zero_shot_llm_counts_hallucinated_labels(chat_server, home, data_dir):
     n_calls = len(FakeChat.calls)
     m.predict_proba(texts)
     assert len(FakeChat.calls) == n_calls == 24
+    # a failed request scores 0 for every label and is counted; only all-failed raises
+    P = m.predict_proba(["fail me", texts[0]])
+    assert m.info_["failed_requests"] == 1 and P[0].sum() == 0 and P[1].sum() > 0
+    with pytest.raises(BenchError, match="HTTP 400"):
+        m.predict_proba(["fail again"])
 
 
 def test_zero_shot_llm_run_stores_invalid_label_report(chat_server, home, data_dir):
