@@ -35,7 +35,10 @@ class Ensemble:
             raise BenchError("ensemble: give either members=RUN_ID,RUN_ID (stored runs) or "
                              "models=NAME,NAME (models to train), not both or neither")
         n = len(members or models)
-        w = [float(x) for x in _names(self.weights)] if self.weights is not None else [1.0] * n
+        try:
+            w = [float(x) for x in _names(self.weights)] if self.weights is not None else [1.0] * n
+        except (TypeError, ValueError):
+            w = []
         if len(w) != n or min(w) < 0 or sum(w) <= 0:
             raise BenchError(f"ensemble: weights must be {n} non-negative numbers with a positive sum, "
                              f"got {self.weights}")
