@@ -31,7 +31,8 @@ def aug(server, **kw):
     return LLMParaphrase(base_url=server.base_url, model="tiny-chat", **kw)
 
 
-def test_bench_run_bounded_concurrency_then_cache(home, data_dir, server):
+def test_bench_run_bounded_concurrency_then_cache(home, data_dir, server, monkeypatch):
+    monkeypatch.setenv("EMOBENCH_AUG_CACHE", "0")  # the rerun must reach the augmenter and its request cache
     args = ["run", "-d", "goemotions", "-a", "llm-paraphrase", "--limit", "300", "--aug-copies", "2", "-q",
             "--aug-param", f"base_url={server.base_url}", "--aug-param", "concurrency=3"]
     r = CliRunner().invoke(cli, args, catch_exceptions=False)
