@@ -7,6 +7,7 @@ connection errors, and an on-disk cache of every request and response keyed by a
 ``ChatClient.stats`` counts HTTP attempts (``sent``), cache hits, retries and requests that failed for good.
 """
 import hashlib
+import http.client
 import json
 import logging
 import os
@@ -144,7 +145,7 @@ class ChatClient:
                     raise LLMError(f"{self.what}: {self.url} answered HTTP {exc.code}: {detail}") from None
                 problem = f"HTTP {exc.code}: {detail}"
                 wait = _retry_after(exc.headers.get("Retry-After"))
-            except (urllib.error.URLError, TimeoutError, ConnectionError) as exc:
+            except (urllib.error.URLError, http.client.HTTPException, TimeoutError, ConnectionError) as exc:
                 problem = f"{type(exc).__name__}: {getattr(exc, 'reason', exc)}"
             if attempt == self.retries:
                 raise LLMError(f"{self.what}: {self.url} failed after {attempt + 1} attempts: {problem}")
