@@ -123,7 +123,8 @@ def test_minority_policy_raises_rare_labels_only(subset):
     assert stats["generated"] == len(out) - len(texts) > 0
 
 
-def test_bench_run_eda_end_to_end(home, nltk_data, data_dir):
+def test_bench_run_eda_end_to_end(home, nltk_data, data_dir, monkeypatch):
+    monkeypatch.setenv("EMOBENCH_AUG_CACHE", "0")  # --force below must really augment again
     args = ["run", "--dataset", "goemotions", "--augmenter", "eda", "--limit", "1500", "-q"]
     r = invoke(*args, "--seed", "1")
     assert r.exit_code == 0, r.output
@@ -152,6 +153,7 @@ def test_bench_run_eda_end_to_end(home, nltk_data, data_dir):
 
 
 def test_missing_wordnet_names_the_setup_command(home, data_dir, tmp_path, monkeypatch, capsys):
+    monkeypatch.setenv("EMOBENCH_AUG_CACHE", "0")
     monkeypatch.setenv("NLTK_DATA", str(tmp_path / "empty"))
     monkeypatch.setattr(wordnet, "search_roots", lambda: [tmp_path / "empty"])
     wordnet.clear_cache()
