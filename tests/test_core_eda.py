@@ -168,3 +168,22 @@ def test_missing_wordnet_names_the_setup_command(home, data_dir, tmp_path, monke
     assert len(err.strip().splitlines()) == 1
     with Store() as s:
         assert s.count() == 0
+
+
+def test_same_output_in_processes_with_different_hash_seeds(texts, tmp_path):
+    import json
+    import os
+    import subprocess
+    import sys
+
+    (tmp_path / "in.json").write_text(json.dumps(texts[:100]))
+    code = ("import json, sys; from plugins.eda import EDA; "
+            "print(json.dumps(EDA().augment(json.load(open(sys.argv[1])), 4, seed=3)))")
+    outs = []
+    for hash_seed in ("1", "2"):
+        env = {**os.environ, "PYTHONHASHSEED": hash_seed}
+        done = subprocess.run([sys.executable, "-c", code, str(tmp_path / "in.json")], capture_output=True,
+                              text=True, env=env, cwd=wordnet.REPO)
+        assert done.returncode == 0, done.stderr
+        outs.append(json.loads(done.stdout))
+    assert outs[0] == outs[1] == EDA().augment(texts[:100], 4, seed=3)
