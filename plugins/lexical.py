@@ -16,15 +16,15 @@ def glove_swap(p=0.15, k=10, min_sim=0.0, vocab=50000, fill=True):
 
 def _textattack(recipe):
     if recipe == "embedding":
-        def factory(pct_words_to_swap=0.1, max_candidates=50, min_cos_sim=0.8, vocab=50000):
+        def factory(pct_words_to_swap=0.1, max_candidates=50, min_cos_sim=0.8, vocab=50000, max_words=100):
             from plugins.textattack_aug import TextAttackAugmenter
 
-            return TextAttackAugmenter(recipe, pct_words_to_swap, max_candidates, min_cos_sim, vocab)
+            return TextAttackAugmenter(recipe, pct_words_to_swap, max_candidates, min_cos_sim, vocab, max_words)
     else:
-        def factory(pct_words_to_swap=0.1):
+        def factory(pct_words_to_swap=0.1, max_words=100):
             from plugins.textattack_aug import TextAttackAugmenter
 
-            return TextAttackAugmenter(recipe, pct_words_to_swap)
+            return TextAttackAugmenter(recipe, pct_words_to_swap, max_words=max_words)
 
     factory.__name__ = f"textattack_{recipe}"
     return factory

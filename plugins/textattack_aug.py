@@ -9,6 +9,10 @@ Recipes: ``eda`` (EasyDataAugmenter), ``wordnet``, ``deletion``, ``charswap``, `
 precomputed neighbour table as ``nn_matrix``) and ``checklist`` without WordSwapChangeName/ChangeLocation (they
 need a flair NER model that cannot be had offline): number change, contraction and expansion.
 
+Texts longer than ``max_words`` (default 100) words get no copies: each TextAttack step builds every
+candidate of the text and a copy takes ``pct_words_to_swap * L`` steps, so the cost grows with ``L**2``
+(GoEmotions texts have at most ~70 words).
+
 Determinism: TextAttack draws from the global ``random`` and ``numpy.random``. Each text is augmented after
 seeding both from (seed, text); the caller's global RNG states are saved before a batch and restored after.
 TextAttack's WordNet lookups return ``list(set(...))`` of strings (order depends on PYTHONHASHSEED), and
@@ -162,7 +166,7 @@ def text_seed(seed, text):
 
 
 class TextAttackAugmenter:
-    def __init__(self, recipe, pct_words_to_swap=0.1, max_candidates=50, min_cos_sim=0.8, vocab=50000):
+    def __init__(self, recipe, pct_words_to_swap=0.1, max_candidates=50, min_cos_sim=0.8, vocab=50000, max_words=100):
         if recipe not in RECIPES:
             raise BenchError(f"unknown TextAttack recipe '{recipe}'. Valid choices: {', '.join(RECIPES)}")
         if isinstance(pct_words_to_swap, bool) or not isinstance(pct_words_to_swap, (int, float)) \
@@ -170,6 +174,9 @@ class TextAttackAugmenter:
             raise BenchError(f"textattack:{recipe}: pct_words_to_swap must be in (0, 1], got {pct_words_to_swap!r}")
         self.recipe, self.pct_words_to_swap = recipe, pct_words_to_swap
         self.max_candidates, self.min_cos_sim, self.vocab = max_candidates, min_cos_sim, vocab
+        if isinstance(max_words, bool) or not isinstance(max_words, int) or max_words < 1:
+            raise BenchError(f"textattack:{recipe}: max_words must be a positive integer, got {max_words!r}")
+        self.max_words = max_words
         if not isinstance(max_candidates, int) or not 1 <= max_candidates <= 50:
             raise BenchError(f"textattack:{recipe}: max_candidates must be an integer in [1, 50], got {max_candidates!r}")
         self._built = {}
@@ -190,7 +197,8 @@ class TextAttackAugmenter:
         try:
             out = []
             for text in texts:
-                if not text.split():
+                words = len(text.split())
+                if not words or words > self.max_words:  # TextAttack's search is quadratic in the length
                     out.append([])
                     continue
                 s = text_seed(seed, text)

@@ -87,9 +87,12 @@ def test_missing_extra_gives_install_hint(monkeypatch):
         textattack_aug.import_textattack()
 
 
-def test_bad_recipe_param():
+def test_bad_recipe_param_and_long_texts_skipped():
     with pytest.raises(BenchError, match="pct_words_to_swap"):
         plugins.get("augmenter", "textattack:wordnet").create(pct_words_to_swap=2)
+    aug = plugins.get("augmenter", "textattack:deletion").create(max_words=20)
+    out = aug.augment(["very sad " * 11, "very sad " * 10], 2, seed=0)
+    assert out[0] == [] and len(out[1]) == 2  # 22 words > max_words: no copies (TextAttack is quadratic)
 
 
 def test_bench_run_textattack_end_to_end(home, data_dir):
