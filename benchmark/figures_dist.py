@@ -11,7 +11,8 @@ def _plot(labels, counts, title, path, base=None, target=None):
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    order = sorted(range(len(labels)), key=lambda i: -counts[i])
+    ref = base or counts  # labels in order of their original count
+    order = sorted(range(len(labels)), key=lambda i: -ref[i])
     fig, ax = plt.subplots(figsize=(9, 3.6))
     x = range(len(labels))
     ax.bar(x, [counts[i] for i in order], color="tab:orange" if base else "tab:blue",
