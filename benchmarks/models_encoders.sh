@@ -13,4 +13,7 @@ run -m sentence-encoder --model-param head=mlp;        MLP=$ID   # embedding cac
 run -m zero-shot                                                 # embedding cache for the texts too
 run -m ensemble --model-param members=$TFIDF,$SE
 run -m ensemble --model-param members=$TFIDF,$MLP
+run -m ensemble --model-param members=$TFIDF,$MLP --model-param weights=4,1
 run -m ensemble --model-param members=$TFIDF,$SE,$MLP
+run -m tfidf-logreg --model-param class_weight=balanced;   TFB=$ID
+run -m ensemble --model-param members=$TFB,$MLP            # best on dev
