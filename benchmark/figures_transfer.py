@@ -2,6 +2,7 @@
 from pathlib import Path
 
 COLORS = {"baseline": "tab:gray", "freeze": "tab:blue", "nofreeze": "tab:orange"}
+STYLES = {"baseline": ("o", "-"), "freeze": ("s", "--"), "nofreeze": ("^", ":")}
 
 
 def transfer_runs(runs):
@@ -41,7 +42,9 @@ def plot_transfer(runs, out_dir, metric="macro_f1"):
             vals = [np.array(by_size[x]) for x in xs]
             mean = [v.mean() for v in vals]
             n_seeds = max(len(v) for v in vals)
-            ax.plot(xs, mean, marker="o", color=COLORS.get(strategy), label=f"{strategy} (n={n_seeds} seeds)")
+            marker, style = STYLES.get(strategy, ("o", "-"))
+            ax.plot(xs, mean, marker=marker, linestyle=style, color=COLORS.get(strategy),
+                    label=f"{strategy} (n={n_seeds} seeds)")
             ax.fill_between(xs, [v.min() for v in vals], [v.max() for v in vals], color=COLORS.get(strategy),
                             alpha=0.2, linewidth=0)
         source = rs[0]["extra"].get("source_dataset", "source")
