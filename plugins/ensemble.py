@@ -1,11 +1,14 @@
 """Ensemble: the (weighted) average of ``predict_proba`` of stored runs or of models trained here.
 
-``members=RUN1,RUN2``: stored runs (run ids or unique prefixes) from the results store (or ``store=PATH``).
+``members=RUN1,RUN2``: stored runs (run ids or unique prefixes) from the results store (or ``store=PATH``;
+``RUN@PATH`` takes one member from another store).
 Their stored dev/test probabilities are averaged, so ``predict_proba`` only answers for the exact dev or
 test texts the members were evaluated on (checked by hash). ``models=tfidf-logreg,sentence-encoder``:
 each named model is built with its defaults (or ``models=[{"name": ..., "param": ...}, ...]``) and fitted
 in ``fit``. The runner then tunes thresholds on the averaged dev probabilities.
 """
+from pathlib import Path
+
 import numpy as np
 
 from benchmark.errors import BenchError
@@ -56,16 +59,22 @@ class Ensemble:
         from benchmark.store import Store
 
         self.arrays_, rows = {}, []
-        with Store(self.store) as store:
-            for rid in members:
+        for member in members:
+            rid, _, path = str(member).partition("@")  # RUN_ID@/other/results.sqlite reads another store
+            path = path or self.store
+            if path and not Path(path).expanduser().is_file():
+                raise BenchError(f"ensemble: no results store at {path}")
+            with Store(Path(path).expanduser() if path else None) as store:
                 row = store.get(rid)
                 if row is None or row["status"] != "done":
                     raise BenchError(f"ensemble: no finished run '{rid}' in {store.path} (see bench leaderboard)")
                 arrays = store.arrays(row["run_id"])
-                if arrays is None or "dev_proba" not in arrays:
-                    raise BenchError(f"ensemble: run {row['run_id']} has no stored predictions")
-                rows.append(row)
-                self.arrays_[row["run_id"]] = arrays
+            if arrays is None or "dev_proba" not in arrays:
+                raise BenchError(f"ensemble: run {row['run_id']} has no stored predictions")
+            if row["run_id"] in self.arrays_:
+                raise BenchError(f"ensemble: run {row['run_id']} is listed twice (use weights= instead)")
+            rows.append(row)
+            self.arrays_[row["run_id"]] = arrays
         first = rows[0]
         for row in rows:
             for key in ("dev_hash", "test_hash"):

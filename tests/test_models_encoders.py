@@ -189,6 +189,11 @@ def test_ensemble_reads_members_from_another_store(stored, tmp_path):
     with Store(tmp_path / "other.sqlite") as other:
         ens = go(other, "ensemble", members=ids, store=str(store.path))
         got = other.arrays(ens["run_id"])["test_proba"].astype(np.float32)
+        one = go(other, "ensemble", members=",".join(f"{rows[k]['run_id']}@{store.path}" for k in ("tfidf", "mlp")))
+        np.testing.assert_array_equal(other.arrays(one["run_id"])["test_proba"],
+                                      other.arrays(ens["run_id"])["test_proba"])
+        with pytest.raises(BenchError, match="no results store"):
+            go(other, "ensemble", members=f"{rows['tfidf']['run_id']}@{tmp_path}/missing.sqlite,x")
     mean = np.mean([store.arrays(rows[k]["run_id"])["test_proba"].astype(np.float32) for k in ("tfidf", "mlp")], 0)
     np.testing.assert_allclose(got, mean, atol=2e-3)
 
