@@ -11,9 +11,9 @@ export EMOBENCH_HOME
 nice -n 5 bench run -d goemotions -m transformer-finetune \
     --model-param epochs=1 --model-param freeze_embeddings=true -q
 
-# 2. transfer, reduced to fit the CPU budget: a 4,000-row source, CARER cut to 1,000 rows per split
-#    (so max = 1,000 train rows), 500 rows per epoch for the small cells, target lr 2e-4
+# 2. transfer, reusing run 1 as the source (same options = same run id), reduced to fit the CPU budget:
+#    CARER cut to 1,000 rows per split (so max = 1,000 train rows), at least 500 rows per epoch, target lr 2e-4
 nice -n 5 bench transfer --source goemotions --target carer --strategies baseline,freeze,nofreeze \
-    --sizes 100,500,max --seeds 2 --limit-source 4000 --limit-target 1000 \
+    --sizes 100,500,max --seeds 2 --limit-target 1000 \
     --model-param epochs=1 --model-param freeze_embeddings=true \
     --target-param min_epoch_size=500 --target-param lr=2e-4 --figure docs/figures -q
