@@ -63,7 +63,15 @@ def fit(model, data, run_dir=None):
                      label_names=data.label_names)
 
 
-def test_runner_loss_curves_checkpoint_and_dev_thresholds(bert, home):
+def test_runner_loss_curves_checkpoint_and_dev_thresholds(bert, home, monkeypatch):
+    calls = []
+    tune = metrics.tune_thresholds
+
+    def spy(proba, Y, *a, **k):
+        calls.append((np.array(proba), np.array(Y), tune(proba, Y, *a, **k)))
+        return calls[-1][2]
+
+    monkeypatch.setattr(metrics, "tune_thresholds", spy)
     with Store() as store:
         cfg = RunConfig(dataset="goemotions", model="transformer-finetune", limit=LIMIT,
                         model_params={**FAST, "model": bert})
@@ -76,9 +84,10 @@ def test_runner_loss_curves_checkpoint_and_dev_thresholds(bert, home):
     assert len(train) > FAST["epochs"]
     assert train[-1][3] < train[0][3]  # training loss goes down
     assert [c[1] for c in train] == sorted(c[1] for c in train)
-    # thresholds are tuned on the dev predictions, not fixed at 0.5
-    thr = metrics.tune_thresholds(arrays["dev_proba"].astype(np.float32), arrays["dev_y"])
-    assert np.allclose(arrays["thresholds"], thr)
+    # thresholds are tuned by the runner on the dev predictions and labels, not fixed at 0.5
+    proba, Y, thr = calls[-1]
+    assert np.array_equal(Y, arrays["dev_y"]) and np.allclose(proba, arrays["dev_proba"], atol=1e-3)
+    assert np.array_equal(arrays["thresholds"], thr) and not np.allclose(thr, 0.5)
     assert row["metrics"]["thresholds"] == pytest.approx([float(x) for x in thr])
     extra = row["extra"]
     assert extra["best_epoch"] in (1, 2, 3)
