@@ -77,3 +77,25 @@ def test_two_bench_run_processes_share_one_store(home, data_dir):
     db = home / "results.sqlite"
     assert _count(db, "SELECT COUNT(*) FROM runs WHERE status='done'") == 2
     assert _count(db, "SELECT COUNT(*) FROM predictions") == 2
+
+
+RACE = """
+import sys, time
+from benchmark.store import Store
+while time.time() < float(sys.argv[2]):
+    pass
+with Store(sys.argv[1]) as s:
+    s.save({"run_id": sys.argv[3], "group_id": "g", "status": "done", "config": {}})
+"""
+
+
+def test_two_processes_opening_a_new_store_at_once(tmp_path):
+    """Switching a fresh file to WAL does not wait for a lock: the store retries it."""
+    for i in range(8):
+        db = tmp_path / f"r{i}.sqlite"
+        start = str(time.time() + 1.0)
+        procs = [subprocess.Popen([sys.executable, "-c", RACE, str(db), start, name], cwd=ROOT,
+                                  stderr=subprocess.PIPE, text=True) for name in ("a", "b")]
+        errs = [p.communicate(timeout=60)[1] for p in procs]
+        assert [p.returncode for p in procs] == [0, 0], errs
+        assert _count(db, "SELECT COUNT(*) FROM runs") == 2
