@@ -17,7 +17,7 @@ from benchmark.config import RunConfig
 ENV_VARS = ("EMOBENCH_HOME", "EMOBENCH_CACHE", "EMOBENCH_DATA_DIR", "EMOBENCH_AUG_CACHE",
             "EMOBENCH_LOAD_PLUGINS", "EMOBENCH_STRICT_PLUGINS", "NLTK_DATA", "HF_HOME", "HF_HUB_OFFLINE",
             "TRANSFORMERS_OFFLINE", "HF_DATASETS_OFFLINE", "TOKENIZERS_PARALLELISM", "XDG_CACHE_HOME")
-THREAD_VARS = ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS")
+THREAD_VARS = ("OMP_NUM_THREADS", "MKL_NUM_THREADS")
 
 
 @dataclass
@@ -87,7 +87,9 @@ def run_cell(cfg, env=None):
 
 def _init_worker(env, threads):
     os.environ.update(env)
-    for var in THREAD_VARS:
+    # numpy/scipy's OpenBLAS: 2 threads per worker made tfidf-logreg cells ~10x slower here (docs/benchmarks.md)
+    os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+    for var in THREAD_VARS:  # torch and MKL: the worker's share of the cores
         os.environ.setdefault(var, str(threads))
 
 

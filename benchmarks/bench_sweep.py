@@ -23,7 +23,8 @@ BENCH = [sys.executable, "-m", "benchmark"]
 def sweep_file(folder, name, n, limit, taxonomy):
     p = Path(folder) / f"{name}.toml"
     p.write_text(f'name = "{name}"\n[fixed]\ndataset = "goemotions"\ntaxonomy = "{taxonomy}"\naugmenter = "none"\n'
-                 f'model = "tfidf-logreg"\nlimit = {limit}\n[axes]\nseed = {list(range(n))}\n')
+                 f'model = "tfidf-logreg"\n' + (f"limit = {limit}\n" if limit else "")
+                 + f"[axes]\nseed = {list(range(n))}\n")
     return p
 
 
@@ -81,7 +82,7 @@ def main():
     ap.add_argument("--limit", type=int, default=200, help="rows per split of each cell of the rerun sweep")
     ap.add_argument("--repeats", type=int, default=5)
     ap.add_argument("--speedup-cells", type=int, default=8)
-    ap.add_argument("--speedup-limit", type=int, default=1000)
+    ap.add_argument("--speedup-limit", type=int, default=1000, help="0: the full data")
     ap.add_argument("--skip-speedup", action="store_true")
     ap.add_argument("--skip-rerun", action="store_true")
     ap.add_argument("--table", metavar="SWEEP.toml", help="only print the test macro-F1 table of a sweep's "
