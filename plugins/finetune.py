@@ -5,7 +5,7 @@ from benchmark import hookimpl
 def transformer_finetune(seed=0, model=None, preset=None, lr=None, batch_size=None, epochs=None, max_length=None,
                          warmup=None, grad_accum=1, weight_decay=0.01, loss="bce", focal_gamma=2.0, pos_weight=None,
                          select="macro_f1", log_every=50, eval_batch_size=128, min_epoch_size=0, init_from=None,
-                         freeze=False, freeze_embeddings=False, device=None, resume=True):
+                         freeze=False, freeze_embeddings=False, pooling="cls", head_lr=None, device=None, resume=True):
     """None means: the preset's value, else the default (MiniLM, lr 5e-5, batch 32, 2 epochs, length 64, warmup 0.1)."""
     from plugins.transformer_finetune import TransformerFinetune, resolve_params
 
@@ -15,7 +15,7 @@ def transformer_finetune(seed=0, model=None, preset=None, lr=None, batch_size=No
         warmup=warmup, grad_accum=grad_accum, weight_decay=weight_decay, loss=loss, focal_gamma=focal_gamma,
         pos_weight=pos_weight, select=select, log_every=log_every, eval_batch_size=eval_batch_size,
         min_epoch_size=min_epoch_size, init_from=init_from, freeze=freeze, freeze_embeddings=freeze_embeddings,
-        device=device, resume=resume)
+        pooling=pooling, head_lr=head_lr, device=device, resume=resume)
 
 
 @hookimpl

@@ -1,5 +1,8 @@
 """Fine-tune a transformer (AutoModelForSequenceClassification) with a plain PyTorch loop.
 
+``pooling=mean`` feeds the masked mean of the last hidden state to the model's (new) linear head instead
+of its own [CLS]/pooler path; ``head_lr`` gives the head its own learning rate (AdamW parameter groups).
+
 Randomness: model-head init, dropout and shuffling all come from ``seed``. Training runs inside
 ``torch.random.fork_rng`` so the caller's global torch RNG is left untouched; batches are shuffled with
 a local ``torch.Generator`` seeded from (seed, epoch), so a resumed run sees the same batches.
@@ -67,7 +70,7 @@ class TransformerFinetune:
     def __init__(self, seed=0, model=None, preset=None, lr=None, batch_size=None, epochs=None, max_length=None,
                  warmup=None, grad_accum=1, weight_decay=0.01, loss="bce", focal_gamma=2.0, pos_weight=None,
                  select="macro_f1", log_every=50, eval_batch_size=128, min_epoch_size=0, init_from=None,
-                 freeze=False, freeze_embeddings=False, device=None, resume=True):
+                 freeze=False, freeze_embeddings=False, pooling="cls", head_lr=None, device=None, resume=True):
         self.seed = seed
         self.model = model
         self.preset = preset
@@ -88,6 +91,8 @@ class TransformerFinetune:
         self.init_from = init_from
         self.freeze = freeze
         self.freeze_embeddings = freeze_embeddings
+        self.pooling = pooling
+        self.head_lr = head_lr
         self.device = device
         self.resume = resume
 
@@ -101,9 +106,14 @@ class TransformerFinetune:
             raise BenchError(f"transformer-finetune: unknown select '{self.select}'. Valid choices: loss, macro_f1")
         if self.pos_weight not in (None, False, "balanced", "sqrt"):
             raise BenchError(f"transformer-finetune: pos_weight must be balanced or sqrt, not '{self.pos_weight}'")
+        if self.pooling not in ("cls", "mean"):
+            raise BenchError(f"transformer-finetune: unknown pooling '{self.pooling}'. Valid choices: cls, mean")
+        if self.head_lr is not None and not (isinstance(self.head_lr, (int, float)) and self.head_lr > 0):
+            raise BenchError(f"transformer-finetune: head_lr must be a positive number, not '{self.head_lr}'")
         return hp
 
     def _load(self, hp, label_names, multi_label):
+        import torch
         from transformers import AutoModelForSequenceClassification, AutoTokenizer
         from transformers.utils import logging as hf_logging
 
@@ -137,6 +147,15 @@ class TransformerFinetune:
                 p.requires_grad_(False)
         if self.freeze_embeddings:  # ~30% less CPU per step: no gradient/AdamW update for the vocabulary matrix
             model.get_input_embeddings().weight.requires_grad_(False)
+        if self.pooling == "mean":
+            if not isinstance(_head(model), torch.nn.Linear):
+                raise BenchError(f"transformer-finetune: pooling=mean needs a model whose classification head is "
+                                 f"one linear layer (BERT-like); '{src}' has {type(_head(model)).__name__}. "
+                                 "Use pooling=cls")
+            pooler = getattr(model.base_model, "pooler", None)
+            if pooler is not None:  # unused with mean pooling
+                for p in pooler.parameters():
+                    p.requires_grad_(False)
         return tok, model, src, new_head
 
     # -- training -------------------------------------------------------------
@@ -173,10 +192,13 @@ class TransformerFinetune:
         steps_per_epoch = math.ceil(batches_per_epoch / self.grad_accum)
         total = steps_per_epoch * hp["epochs"]
         params = [p for p in net.parameters() if p.requires_grad]
-        decay = [p for p in params if p.ndim > 1]
-        no_decay = [p for p in params if p.ndim <= 1]
-        opt = torch.optim.AdamW([{"params": decay, "weight_decay": self.weight_decay},
-                                 {"params": no_decay, "weight_decay": 0.0}], lr=hp["lr"])
+        head = {id(p) for p in _head(net).parameters()} if _head(net) is not None else set()
+        groups = []
+        for is_head, lr in ((False, hp["lr"]), (True, float(self.head_lr or hp["lr"]))):
+            ps = [p for p in params if (id(p) in head) == is_head]
+            groups += [{"params": [p for p in ps if p.ndim > 1], "weight_decay": self.weight_decay, "lr": lr},
+                       {"params": [p for p in ps if p.ndim <= 1], "weight_decay": 0.0, "lr": lr}]
+        opt = torch.optim.AdamW([g for g in groups if g["params"]], lr=hp["lr"])
         sched = get_linear_schedule_with_warmup(opt, int(hp["warmup"] * total), total)
         loss_fn = self._loss_fn(Y)
 
@@ -211,7 +233,7 @@ class TransformerFinetune:
             opt.zero_grad()
             for i, idx in enumerate(order):
                 batch = self._collate(enc, idx)
-                logits = net(**batch).logits
+                logits = self._logits(batch)
                 target = torch.as_tensor(Y[idx], device=self.device_)
                 loss = loss_fn(logits, target)
                 (loss / self.grad_accum).backward()
@@ -257,12 +279,22 @@ class TransformerFinetune:
         self.info_ = {"hparams": hp, "source": src, "init_from": self.init_from, "new_head": new_head,
                       "freeze": bool(self.freeze), "trainable_params": n_train, "device": self.device_,
                       "steps": step, "epoch_size": epoch_size, "resumed_from_epoch": self.resumed_from_,
-                      "best_dev_score": best, "select": self.select}
+                      "best_dev_score": best, "select": self.select, "pooling": self.pooling,
+                      "head_lr": self.head_lr}
         return self
+
+    def _logits(self, batch):
+        if self.pooling == "cls":  # the model's own head ([CLS] via the pooler for BERT)
+            return self.net_(**batch).logits
+        hidden = self.net_.base_model(**batch).last_hidden_state
+        mask = batch["attention_mask"].unsqueeze(-1).to(hidden.dtype)
+        pooled = (hidden * mask).sum(1) / mask.sum(1).clamp(min=1.0)
+        drop = getattr(self.net_, "dropout", None)
+        return _head(self.net_)(drop(pooled) if drop is not None else pooled)
 
     def _own_params(self):
         keys = ("grad_accum", "weight_decay", "loss", "focal_gamma", "pos_weight", "select", "min_epoch_size",
-                "init_from", "freeze", "freeze_embeddings", "seed")
+                "init_from", "freeze", "freeze_embeddings", "pooling", "head_lr", "seed")
         return {k: getattr(self, k) for k in keys}
 
     def _loss_fn(self, Y):
@@ -335,7 +367,7 @@ class TransformerFinetune:
         with torch.no_grad():
             for b in range(0, n, self.eval_batch_size):
                 idx = order[b:b + self.eval_batch_size]
-                logits = net(**self._collate(enc, idx)).logits.float()
+                logits = self._logits(self._collate(enc, idx)).float()
                 if loss_fn is not None:
                     losses.append(loss_fn(logits, torch.as_tensor(Y[idx], device=self.device_)).item() * len(idx))
                 p = torch.sigmoid(logits) if self.multi_label_ else torch.softmax(logits, -1)
@@ -358,7 +390,7 @@ class TransformerFinetune:
         self.tokenizer_.save_pretrained(str(ckpt_dir))
         (ckpt_dir / "labels.json").write_text(json.dumps(
             {"label_names": self.label_names_, "multi_label": self.multi_label_, "hparams": hp, "source": src,
-             "seed": self.seed}, indent=2))
+             "seed": self.seed, "pooling": self.pooling}, indent=2))
 
     def _save_resume(self, resume_dir, fp, opt, sched, epoch, step, best):
         import torch

@@ -157,6 +157,23 @@ def test_losses_freeze_and_init_from(bert, data, tmp_path):
     assert m.info_["new_head"] is True and P.shape == (10, 3) and np.allclose(P.sum(1), 1, atol=1e-5)
 
 
+def test_mean_pooling_and_head_lr(bert, data, tmp_path):
+    m = fit(make(bert, pooling="mean", head_lr=1e-2), data, tmp_path / "mean")
+    train = [h[3] for h in m.history_ if h[0] == "train"]
+    assert train[-1] < train[0]  # training loss goes down
+    assert json.loads((Path(m.checkpoint_) / "labels.json").read_text())["pooling"] == "mean"
+    P = m.predict_proba(data.texts("test"))
+    assert P.shape == (len(data.texts("test")), len(data.label_names)) and not np.allclose(P, P[0])
+    # head_lr changes training; the (unused) BERT pooler is not trained with mean pooling
+    same_lr = fit(make(bert, pooling="mean"), data)
+    assert not np.allclose(same_lr.predict_proba(data.texts("test")), P)
+    pooler = 32 * 32 + 32
+    assert fit(make(bert, epochs=1), data).info_["trainable_params"] - m.info_["trainable_params"] == pooler
+    # init_from a mean-pooled checkpoint, same labels: head kept
+    again = fit(make(bert, epochs=1, pooling="mean", init_from=m.checkpoint_), data)
+    assert again.info_["new_head"] is False
+
+
 def test_cli_errors_store_nothing(bert, home, capsys):
     base = ["run", "-d", "goemotions", "-m", "transformer-finetune", "--limit", "40", "-q"]
     with pytest.raises(SystemExit) as e:
@@ -166,7 +183,8 @@ def test_cli_errors_store_nothing(bert, home, capsys):
     assert "bert-base-cased" in err and "offline" in err and "Traceback" not in err
     for args, needle in ((["--preset", "papr"], "Valid choices: paper"),
                          (["--init-from", "nosuchrun"], "nosuchrun"),
-                         (["--model-param", f"model={bert}", "--model-param", "loss=hinge"], "focal")):
+                         (["--model-param", f"model={bert}", "--model-param", "loss=hinge"], "focal"),
+                         (["--model-param", f"model={bert}", "--model-param", "pooling=max"], "cls, mean")):
         with pytest.raises(SystemExit) as e:
             main(base + args)
         assert e.value.code != 0 and needle in capsys.readouterr().err
