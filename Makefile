@@ -37,7 +37,9 @@ run: setup
 	$(BIN)/bench run --dataset goemotions --augmenter eda
 	$(BIN)/bench leaderboard --dataset goemotions
 
+# The example third-party plugin package is installed too, as a plugin author would (pip install -e).
 test: setup
+	$(BIN)/python -m pip install -q --no-deps -e examples/emobench-plugin-example
 	$(BIN)/python -m pytest -q -p no:cacheprovider
 
 bench: setup

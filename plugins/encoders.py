@@ -49,6 +49,8 @@ def register_models(register):
     register("zero-shot", zero_shot,
              "No training: cosine similarity of text and label-description embeddings (or backend=llm)")
     register("zero-shot-llm", zero_shot_llm,
-             "No training: an OpenAI-compatible chat model picks the labels; counts invalid labels")
+             "No training: an OpenAI-compatible chat model picks the labels; counts invalid labels",
+             needs="an OpenAI-compatible chat endpoint (base_url)")
     register("ensemble", ensemble,
-             "Average predict_proba of stored runs (members=RUN,RUN) or of models trained here (models=A,B)")
+             "Average predict_proba of stored runs (members=RUN,RUN) or of models trained here (models=A,B)",
+             check_params={"models": "tfidf-logreg,tfidf-logreg"})

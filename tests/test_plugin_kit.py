@@ -72,9 +72,7 @@ def test_builtin_models_pass_the_contract(name):
     spec = p.get("model", name)
     if spec.meta.get("needs"):  # e.g. stored member runs, an LLM endpoint
         pytest.skip(f"{name} needs {spec.meta['needs']}")
-    params = {"ensemble": {"models": "tfidf-logreg,tfidf-logreg"},
-              "transformer-finetune": {"epochs": 1, "max_length": 16, "batch_size": 8}}.get(name)
-    check_plugin(name, kind="model", params=params)
+    check_plugin(name, kind="model")
 
 
 @plugin_params("dataset")
