@@ -25,3 +25,14 @@ def summary(row):
         lines.append(f"eval overlap: {overlap['overlap_with_train']} of {overlap['eval_test_rows']} test texts "
                      f"occur in the training data and were excluded")
     return "\n".join(lines)
+
+
+def distribution(aug_stats):
+    """Train label counts before and after augmentation, one compact line per label."""
+    from tabulate import tabulate
+
+    names, before, after = aug_stats["label_names"], aug_stats["before"], aug_stats["after"]
+    rows = [[n, b, a, f"x{a / b:.1f}" if b else ""] for n, b, a in zip(names, before, after)]
+    head = (f"train label distribution ({aug_stats.get('n_before')} -> {aug_stats.get('n_after')} rows, "
+            f"scope {aug_stats.get('scope', 'all')}):")
+    return head + "\n" + tabulate(rows, headers=["label", "before", "after", "ratio"], tablefmt="plain")

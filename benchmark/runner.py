@@ -179,6 +179,10 @@ def run(cfg: RunConfig, store, force=False, progress=False, log=print):
     aug_stats.pop("_source", None)
     aug_stats["label_names"] = data.label_names
     aug_stats["train_hash"] = texts_hash(train_texts)  # sha256 of the augmented train texts, in order
+    if cfg.augmenter != "none":
+        from benchmark.report import distribution
+
+        log(distribution(aug_stats))
     t = lap("augment", t)
 
     model = _call("model", cfg.model, specs["model"].create, seed=cfg.seed, **cfg.model_params)

@@ -155,3 +155,17 @@ def test_store_is_atomic_under_concurrent_writers(tmp_path):
     con = sqlite3.connect(path)
     assert con.execute("SELECT COUNT(*) FROM runs").fetchone()[0] == 80
     assert con.execute("SELECT COUNT(*) FROM predictions").fetchone()[0] == 80
+
+
+def test_policy_logs_label_distribution_before_and_after(home, data_dir, nltk_data, monkeypatch):
+    monkeypatch.setenv("EMOBENCH_AUG_CACHE", "0")
+    r = CliRunner().invoke(cli, ["run", "-d", "goemotions", "--taxonomy", "group", "-a", "eda", "--limit", "300",
+                                 "--aug-scope", "minority", "--aug-target", "100", "-q"], catch_exceptions=False)
+    assert r.exit_code == 0, r.output
+    table = r.output.split("scope minority):")[1].splitlines()[2:6]
+    with Store() as s:
+        (row,) = s.runs()
+    stats = row["aug_stats"]
+    for line, name, b, a in zip(table, stats["label_names"], stats["before"], stats["after"]):
+        assert line.split()[:3] == [name, str(b), str(a)]
+    assert min(stats["before"]) < 100 and min(stats["after"]) >= 90  # raised to about the target
