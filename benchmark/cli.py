@@ -7,6 +7,10 @@ import click
 
 from benchmark.errors import BenchError
 
+# OpenBLAS threads made the TF-IDF + liblinear fit 7x slower on 2 cores (46.5 s vs 6.6 s CPU, docs/benchmarks.md);
+# set before numpy loads. Export OPENBLAS_NUM_THREADS yourself to override.
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+
 
 def parse_params(pairs, what):
     """``k=v`` pairs -> dict; values parsed as JSON when they can be (numbers, bools, lists)."""

@@ -10,6 +10,7 @@ os.environ["EMOBENCH_DATA_DIR"] = str(DATA)
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")  # as the CLI does (benchmark/cli.py)
 # One cache for the whole test session (shared by tests, separate from the user's ~/.cache/emobench).
 if "EMOBENCH_CACHE" not in os.environ:
     import tempfile
