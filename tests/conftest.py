@@ -51,3 +51,14 @@ def nltk_data():
     if "nltk.data" in sys.modules and str(root) not in sys.modules["nltk.data"].path:
         sys.modules["nltk.data"].path.insert(0, str(root))
     return root
+
+
+@pytest.fixture(scope="module")
+def one_torch_thread():
+    """Tiny models on a shared 2-core box run far faster on one torch thread; restored afterwards."""
+    import torch
+
+    n = torch.get_num_threads()
+    torch.set_num_threads(1)
+    yield
+    torch.set_num_threads(n)

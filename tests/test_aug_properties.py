@@ -10,7 +10,6 @@ import signal
 from contextlib import contextmanager
 
 import pytest
-import torch
 from tiny_models import FakeChat, goemotions_texts, tiny_models
 
 from benchmark import plugins
@@ -30,12 +29,7 @@ CASES = {
 NAMES = plugins.registry("augmenter").names()
 
 
-@pytest.fixture(scope="module", autouse=True)
-def one_thread():
-    n = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(n)
+pytestmark = pytest.mark.usefixtures("one_torch_thread")
 
 
 @pytest.fixture(scope="module")
