@@ -26,8 +26,12 @@ PRESETS = {
     # Demszky et al. 2020 / the paper's recipe
     "paper": {"model": "bert-base-cased", "lr": 5e-5, "batch_size": 16, "epochs": 10, "max_length": 50,
               "warmup": 0.1},
+    # the packaged MiniLM on 2 CPU cores (chosen on 4,000-row GoEmotions probes; docs/benchmarks.md)
+    "minilm-cpu": {"lr": 1e-4, "head_lr": 3e-3, "epochs": 3, "pooling": "mean", "pos_weight": "balanced",
+                   "freeze_embeddings": True},
 }
-DEFAULTS = {"model": None, "lr": 5e-5, "batch_size": 32, "epochs": 2, "max_length": 64, "warmup": 0.1}
+DEFAULTS = {"model": None, "lr": 5e-5, "batch_size": 32, "epochs": 2, "max_length": 64, "warmup": 0.1,
+            "pooling": "cls", "head_lr": None, "pos_weight": None, "freeze_embeddings": False}
 
 
 def default_model_path():
@@ -70,7 +74,7 @@ class TransformerFinetune:
     def __init__(self, seed=0, model=None, preset=None, lr=None, batch_size=None, epochs=None, max_length=None,
                  warmup=None, grad_accum=1, weight_decay=0.01, loss="bce", focal_gamma=2.0, pos_weight=None,
                  select="macro_f1", log_every=50, eval_batch_size=128, min_epoch_size=0, init_from=None,
-                 freeze=False, freeze_embeddings=False, pooling="cls", head_lr=None, device=None, resume=True):
+                 freeze=False, freeze_embeddings=None, pooling=None, head_lr=None, device=None, resume=True):
         self.seed = seed
         self.model = model
         self.preset = preset
@@ -99,17 +103,19 @@ class TransformerFinetune:
     # -- setup ----------------------------------------------------------------
     def _hparams(self):
         hp = resolve_params(self.preset, model=self.model, lr=self.lr, batch_size=self.batch_size,
-                            epochs=self.epochs, max_length=self.max_length, warmup=self.warmup)
+                            epochs=self.epochs, max_length=self.max_length, warmup=self.warmup,
+                            pooling=self.pooling, head_lr=self.head_lr, pos_weight=self.pos_weight,
+                            freeze_embeddings=self.freeze_embeddings)
         if self.loss not in ("bce", "focal"):
             raise BenchError(f"transformer-finetune: unknown loss '{self.loss}'. Valid choices: bce, focal")
         if self.select not in ("loss", "macro_f1"):
             raise BenchError(f"transformer-finetune: unknown select '{self.select}'. Valid choices: loss, macro_f1")
-        if self.pos_weight not in (None, False, "balanced", "sqrt"):
-            raise BenchError(f"transformer-finetune: pos_weight must be balanced or sqrt, not '{self.pos_weight}'")
-        if self.pooling not in ("cls", "mean"):
-            raise BenchError(f"transformer-finetune: unknown pooling '{self.pooling}'. Valid choices: cls, mean")
-        if self.head_lr is not None and not (isinstance(self.head_lr, (int, float)) and self.head_lr > 0):
-            raise BenchError(f"transformer-finetune: head_lr must be a positive number, not '{self.head_lr}'")
+        if hp["pos_weight"] not in (None, False, "balanced", "sqrt"):
+            raise BenchError(f"transformer-finetune: pos_weight must be balanced or sqrt, not '{hp['pos_weight']}'")
+        if hp["pooling"] not in ("cls", "mean"):
+            raise BenchError(f"transformer-finetune: unknown pooling '{hp['pooling']}'. Valid choices: cls, mean")
+        if hp["head_lr"] is not None and not (isinstance(hp["head_lr"], (int, float)) and hp["head_lr"] > 0):
+            raise BenchError(f"transformer-finetune: head_lr must be a positive number, not '{hp['head_lr']}'")
         return hp
 
     def _load(self, hp, label_names, multi_label):
@@ -145,9 +151,9 @@ class TransformerFinetune:
         if self.freeze:
             for p in model.base_model.parameters():
                 p.requires_grad_(False)
-        if self.freeze_embeddings:  # ~30% less CPU per step: no gradient/AdamW update for the vocabulary matrix
+        if hp["freeze_embeddings"]:  # ~30% less CPU per step: no gradient/AdamW update for the vocabulary matrix
             model.get_input_embeddings().weight.requires_grad_(False)
-        if self.pooling == "mean":
+        if hp["pooling"] == "mean":
             if not isinstance(_head(model), torch.nn.Linear):
                 raise BenchError(f"transformer-finetune: pooling=mean needs a model whose classification head is "
                                  f"one linear layer (BERT-like); '{src}' has {type(_head(model)).__name__}. "
@@ -162,7 +168,7 @@ class TransformerFinetune:
     def fit(self, texts, Y, *, multi_label=True, eval_set=None, run_dir=None, label_names=None):
         import torch
 
-        hp = self._hparams()
+        self.hp_ = hp = self._hparams()
         Y = np.asarray(Y, dtype=np.float32)
         self.multi_label_ = multi_label
         self.n_labels_ = Y.shape[1]
@@ -194,7 +200,7 @@ class TransformerFinetune:
         params = [p for p in net.parameters() if p.requires_grad]
         head = {id(p) for p in _head(net).parameters()} if _head(net) is not None else set()
         groups = []
-        for is_head, lr in ((False, hp["lr"]), (True, float(self.head_lr or hp["lr"]))):
+        for is_head, lr in ((False, hp["lr"]), (True, float(hp["head_lr"] or hp["lr"]))):
             ps = [p for p in params if (id(p) in head) == is_head]
             groups += [{"params": [p for p in ps if p.ndim > 1], "weight_decay": self.weight_decay, "lr": lr},
                        {"params": [p for p in ps if p.ndim <= 1], "weight_decay": 0.0, "lr": lr}]
@@ -279,12 +285,12 @@ class TransformerFinetune:
         self.info_ = {"hparams": hp, "source": src, "init_from": self.init_from, "new_head": new_head,
                       "freeze": bool(self.freeze), "trainable_params": n_train, "device": self.device_,
                       "steps": step, "epoch_size": epoch_size, "resumed_from_epoch": self.resumed_from_,
-                      "best_dev_score": best, "select": self.select, "pooling": self.pooling,
-                      "head_lr": self.head_lr}
+                      "best_dev_score": best, "select": self.select, "pooling": hp["pooling"],
+                      "head_lr": hp["head_lr"]}
         return self
 
     def _logits(self, batch):
-        if self.pooling == "cls":  # the model's own head ([CLS] via the pooler for BERT)
+        if self.hp_["pooling"] == "cls":  # the model's own head ([CLS] via the pooler for BERT)
             return self.net_(**batch).logits
         hidden = self.net_.base_model(**batch).last_hidden_state
         mask = batch["attention_mask"].unsqueeze(-1).to(hidden.dtype)
@@ -293,8 +299,8 @@ class TransformerFinetune:
         return _head(self.net_)(drop(pooled) if drop is not None else pooled)
 
     def _own_params(self):
-        keys = ("grad_accum", "weight_decay", "loss", "focal_gamma", "pos_weight", "select", "min_epoch_size",
-                "init_from", "freeze", "freeze_embeddings", "pooling", "head_lr", "seed")
+        keys = ("grad_accum", "weight_decay", "loss", "focal_gamma", "select", "min_epoch_size",
+                "init_from", "freeze", "seed")
         return {k: getattr(self, k) for k in keys}
 
     def _loss_fn(self, Y):
@@ -302,10 +308,10 @@ class TransformerFinetune:
         import torch.nn.functional as F
 
         w = None
-        if self.pos_weight:
+        if self.hp_["pos_weight"]:
             pos = Y.sum(0)
             ratio = (len(Y) - pos) / np.maximum(pos, 1)
-            w = np.sqrt(ratio) if self.pos_weight == "sqrt" else ratio
+            w = np.sqrt(ratio) if self.hp_["pos_weight"] == "sqrt" else ratio
             w = torch.as_tensor(np.clip(w, 1.0, 100.0), dtype=torch.float32, device=self.device_)
         if not self.multi_label_:
             cw = None
@@ -390,7 +396,7 @@ class TransformerFinetune:
         self.tokenizer_.save_pretrained(str(ckpt_dir))
         (ckpt_dir / "labels.json").write_text(json.dumps(
             {"label_names": self.label_names_, "multi_label": self.multi_label_, "hparams": hp, "source": src,
-             "seed": self.seed, "pooling": self.pooling}, indent=2))
+             "seed": self.seed, "pooling": hp["pooling"]}, indent=2))
 
     def _save_resume(self, resume_dir, fp, opt, sched, epoch, step, best):
         import torch

@@ -174,6 +174,19 @@ def test_mean_pooling_and_head_lr(bert, data, tmp_path):
     assert again.info_["new_head"] is False
 
 
+def test_minilm_cpu_preset(bert, data):
+    from plugins.transformer_finetune import resolve_params
+
+    hp = resolve_params("minilm-cpu", pooling=None, lr=3e-3, pos_weight=False)
+    assert (hp["pooling"], hp["head_lr"], hp["freeze_embeddings"]) == ("mean", 3e-3, True)
+    assert hp["lr"] == 3e-3 and hp["pos_weight"] is False  # explicit values beat the preset
+    m = fit(make(bert, preset="minilm-cpu", epochs=1, lr=2e-3), data)
+    assert m.info_["pooling"] == "mean" and m.info_["head_lr"] == 3e-3
+    plain = fit(make(bert, epochs=1, lr=2e-3), data)
+    # mean pooling freezes the pooler, freeze_embeddings the word embeddings: fewer trainable parameters
+    assert m.info_["trainable_params"] == plain.info_["trainable_params"] - (32 * 32 + 32) - 800 * 32
+
+
 def test_cli_errors_store_nothing(bert, home, capsys):
     base = ["run", "-d", "goemotions", "-m", "transformer-finetune", "--limit", "40", "-q"]
     with pytest.raises(SystemExit) as e:
