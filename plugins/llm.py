@@ -39,6 +39,7 @@ class ChatClient:
         self._cache_dir = cache_dir
         self.stats = {"sent": 0, "cached": 0, "retried": 0, "failed": 0}
         self._lock = threading.Lock()
+        self._down = None  # the LLMError of an unreachable endpoint: later requests are not sent
 
     @property
     def cache_dir(self):
@@ -113,6 +114,9 @@ class ChatClient:
         os.replace(tmp, path)
 
     def _one(self, body):
+        if self._down is not None:  # no route, refused, DNS: retrying each text would only cost time
+            self._count("failed")
+            return self._down
         try:
             response = self._post(body)
             content = _content(response)
@@ -148,7 +152,10 @@ class ChatClient:
             except (urllib.error.URLError, http.client.HTTPException, TimeoutError, ConnectionError) as exc:
                 problem = f"{type(exc).__name__}: {getattr(exc, 'reason', exc)}"
             if attempt == self.retries:
-                raise LLMError(f"{self.what}: {self.url} failed after {attempt + 1} attempts: {problem}")
+                err = LLMError(f"{self.what}: {self.url} failed after {attempt + 1} attempts: {problem}")
+                if wait is None and not problem.startswith("HTTP"):
+                    self._down = err
+                raise err
             self._count("retried")
             time.sleep(min(30.0, wait if wait is not None else self.backoff * 2 ** attempt))
 

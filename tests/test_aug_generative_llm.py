@@ -124,6 +124,14 @@ def test_unreachable_endpoint_is_a_one_line_error(home, data_dir, capsys):
         assert s.count() == 0
 
 
+def test_unreachable_endpoint_stops_sending():
+    client = ChatClient("http://127.0.0.1:9/v1", "m", concurrency=1, retries=1, backoff=0.01, cache=False)
+    reqs = [([{"role": "user", "content": f"Text: number {i}"}], {}) for i in range(20)]
+    replies = client.chat_many(reqs, errors="return")
+    assert all(isinstance(r, LLMError) for r in replies)
+    assert client.stats["sent"] == 2 and client.stats["failed"] == 20  # one text's 2 attempts, then none
+
+
 def test_parse_and_prompt_checks():
     reply = '1. "I am so glad"\n2) I am so happy\n- i am SO happy\n\n* Glad, really\nI am happy'
     assert parse(reply, "I am happy", 5) == ["I am so glad", "I am so happy", "Glad, really"]
