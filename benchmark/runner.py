@@ -245,7 +245,8 @@ def run(cfg: RunConfig, store, force=False, progress=False, log=print):
         "extra": extra,
     }
     arrays = {"dev_proba": dev_proba.astype(np.float16), "dev_y": dev_Y.astype(np.int8),
-              "test_proba": test_proba.astype(np.float16), "test_y": test_Y.astype(np.int8)}
+              "test_proba": test_proba.astype(np.float16), "test_y": test_Y.astype(np.int8),
+              "test_pred": test_pred.astype(np.int8)}  # the scored decisions (float16 proba can flip ties)
     if thr is not None:
         arrays["thresholds"] = thr
     curves = getattr(model, "history_", None)

@@ -15,10 +15,13 @@ SEED = 0
 
 
 def decisions(store, run):
-    """(Y_test, pred_test) 0/1 int8 arrays for a stored run, re-decided with its stored thresholds."""
+    """(Y_test, pred_test) 0/1 int8 arrays for a stored run: its scored decisions, or for runs stored
+    before those were kept, its float16 probabilities re-decided with its stored thresholds."""
     arrays = store.arrays(run["run_id"])
     if arrays is None:
         raise BenchError(f"run {run['run_id']} has no stored predictions (rerun it with --force)")
+    if "test_pred" in arrays:
+        return arrays["test_y"].astype(np.int8), arrays["test_pred"].astype(np.int8)
     m = run["metrics"]
     thr = arrays.get("thresholds", m.get("thresholds"))
     # the runner scores the test split single-label when the eval dataset is single-label
