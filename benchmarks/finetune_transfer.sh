@@ -13,10 +13,14 @@ FT="--model-param epochs=3 --model-param freeze_embeddings=true --model-param po
 # 1. three epochs on the full GoEmotions train split (43,410 rows)
 /usr/bin/time -f "wall %e s" bench run -d goemotions -m transformer-finetune $FT -q
 
+# 1b. a second seed, and minority EDA (rare labels raised to ~1,000 train rows) compared with step 1
+bench run -d goemotions -m transformer-finetune --seed 1 $FT -q
+bench run -d goemotions -a eda --aug-scope minority --aug-target 1000 -m transformer-finetune $FT -q
+
 # 2. class-balanced tfidf-logreg, then the ensemble of both (equal weights, thresholds re-tuned on dev)
 bench run -d goemotions -m tfidf-logreg --model-param class_weight=balanced -q
-FTRUN=$(bench leaderboard -d goemotions --format json | python3 -c \
-    "import json,sys; print(next(r['run_id'] for r in json.load(sys.stdin) if r['model']=='transformer-finetune'))")
+FTRUN=$(bench leaderboard -d goemotions --per-seed --format json | python3 -c \
+    "import json,sys; print(next(r['run_id'] for r in json.load(sys.stdin) if r['model']=='transformer-finetune' and r['augmenter']=='none' and r['seed']==0))")
 TFRUN=$(bench leaderboard -d goemotions --format json | python3 -c \
     "import json,sys; print(next(r['run_id'] for r in json.load(sys.stdin) if r['model']=='tfidf-logreg'))")
 bench run -d goemotions -m ensemble --model-param members=$FTRUN,$TFRUN -q
