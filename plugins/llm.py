@@ -134,7 +134,7 @@ class ChatClient:
             headers["Authorization"] = f"Bearer {key}"
         for attempt in range(self.retries + 1):
             req = urllib.request.Request(self.url, data=data, headers=headers, method="POST")
-            wait, problem = None, None
+            wait, problem, unreachable = None, None, False
             try:
                 self._count("sent")
                 with urllib.request.urlopen(req, timeout=self.timeout) as resp:
@@ -151,9 +151,10 @@ class ChatClient:
                 wait = _retry_after(exc.headers.get("Retry-After"))
             except (urllib.error.URLError, http.client.HTTPException, TimeoutError, ConnectionError) as exc:
                 problem = f"{type(exc).__name__}: {getattr(exc, 'reason', exc)}"
+                unreachable = True
             if attempt == self.retries:
                 err = LLMError(f"{self.what}: {self.url} failed after {attempt + 1} attempts: {problem}")
-                if wait is None and not problem.startswith("HTTP"):
+                if unreachable:
                     self._down = err
                 raise err
             self._count("retried")
